@@ -1,0 +1,110 @@
+import type { SessionStore } from '../stores/session-store';
+
+/** Attributes of the session cookie (Flask's `SESSION_COOKIE_*` settings). */
+export interface SessionCookieOptions {
+  /**
+   * Cookie name. A `__Host-` name requires `secure: true` (or `'auto'` behind HTTPS), `path: '/'`
+   * and no `domain`; a `__Secure-` name requires `secure`.
+   * @default 'session'
+   */
+  name?: string;
+  /** Cookie domain; leave unset to scope the cookie to the exact host. @default undefined */
+  domain?: string;
+  /** Cookie path. @default '/' */
+  path?: string;
+  /** Hide the cookie from `document.cookie`. Turning it off is refused. @default true */
+  httpOnly?: boolean;
+  /**
+   * Send the cookie over HTTPS only. `'auto'` sets Secure when the request came over HTTPS, as
+   * the platform sees it (Express `trust proxy`, Fastify `trustProxy`).
+   * @default false
+   */
+  secure?: boolean | 'auto';
+  /** SameSite attribute; `'none'` requires `secure`. @default 'lax' */
+  sameSite?: 'lax' | 'strict' | 'none' | false;
+  /** CHIPS `Partitioned` attribute; requires `secure`. @default false */
+  partitioned?: boolean;
+}
+
+/** Wire format of the cookie store (ignored by server-side stores). */
+export type CookieFormat = 'signed' | 'encrypted' | 'flask';
+
+/** What to do when the session store fails or times out while reading. */
+export type StoreErrorMode = 'fail' | 'empty';
+
+/** Options of `SessionModule.forRoot()` and of the factory of `forRootAsync()`. */
+export interface SessionModuleOptions {
+  /**
+   * Secret(s) that sign session cookies, each at least 32 characters. An array rotates keys: the
+   * first signs, every one verifies, and cookies signed with an older one are re-signed.
+   * Required.
+   */
+  secret: string | string[];
+  /**
+   * Where session data lives. Without a store the data travels in a signed cookie, as in Flask's
+   * built-in session.
+   * @default the cookie store
+   */
+  store?: SessionStore;
+  /** Cookie attributes. */
+  cookie?: SessionCookieOptions;
+  /**
+   * Whether new sessions are permanent (cookie with Expires = now + lifetime); each session can
+   * change it through `session.permanent`. Non-permanent cookies end with the browser.
+   * @default false
+   */
+  permanent?: boolean;
+  /**
+   * Lifetime in milliseconds: the Expires of permanent cookies, the maximum age of a cookie's
+   * signed timestamp, and the TTL of server-side records (Flask's `PERMANENT_SESSION_LIFETIME`).
+   * @default 2678400000 (31 days)
+   */
+  lifetime?: number;
+  /**
+   * Re-send the cookie of a permanent session on every response that opened it, sliding its
+   * expiry (Flask's `SESSION_REFRESH_EACH_REQUEST`).
+   * @default true
+   */
+  refreshEachRequest?: boolean;
+  /**
+   * End a session after this many milliseconds without a request that uses it. Enforced on the
+   * server, for every store. `0` turns it off.
+   * @default 0
+   */
+  idleTimeout?: number;
+  /**
+   * End a session this many milliseconds after it was created (or regenerated), however active.
+   * Enforced on the server, for every store. `0` turns it off.
+   * @default 0
+   */
+  absoluteTimeout?: number;
+  /** Wire format of the cookie store: `'signed'`, `'encrypted'` (AES-256-GCM) or `'flask'`. @default 'signed' */
+  cookieFormat?: CookieFormat;
+  /**
+   * Time limit of one store call in milliseconds; a call that takes longer fails the request with
+   * a 503 (or an empty session, see `onStoreError`).
+   * @default 2000
+   */
+  storeTimeout?: number;
+  /**
+   * `'fail'` answers 503 when the store cannot be read; `'empty'` serves the request with an
+   * empty session that is never written. Failed writes always answer 503.
+   * @default 'fail'
+   */
+  onStoreError?: StoreErrorMode;
+  /**
+   * Largest encoded session a server-side store accepts, in bytes; a larger one fails with
+   * `SessionTooLargeError`. The cookie store is capped at 4096 bytes per cookie.
+   * @default 65536
+   */
+  maxSize?: number;
+  /** Deepest nesting accepted in session data, when writing and when parsing. @default 32 */
+  maxDepth?: number;
+  /**
+   * Session key that holds the logged-in user's id. When set, the store keeps an index from user
+   * to sessions, and `SessionService.destroyUserSessions()` can log a user out everywhere. Needs
+   * a store that implements `findByUser`.
+   * @default undefined
+   */
+  userKey?: string;
+}

@@ -1,0 +1,62 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Session ids: 32 bytes from the CSPRNG (256 bits), base64url, 43 characters (Flask-Session's size). */
+export function generateSessionId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** True for a string shaped like an id this library generates; checked before any store call. */
+export function isSessionIdFormat(id: string): boolean {
+  return SESSION_ID.test(id);
+}
+
+/**
+ * Derives one key per purpose from each secret, so the key that signs session ids never signs
+ * cookie payloads or encrypts them.
+ */
+export function deriveKeys(secrets: readonly string[], purpose: string): Buffer[] {
+  return secrets.map((secret) => createHmac('sha256', secret).update(`nest-session:${purpose}`).digest());
+}
+
+/** Compares two strings in time that depends only on their length. */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Signs session ids for the server-side stores: the cookie holds `id.signature`, so the server
+ * only ever looks up ids it issued itself (strict mode), and a guessed or planted id never reaches
+ * the store.
+ */
+export class SessionIdSigner {
+  private readonly keys: Buffer[];
+
+  constructor(secrets: readonly string[]) {
+    this.keys = deriveKeys(secrets, 'session-id');
+  }
+
+  sign(id: string): string {
+    return `${id}.${this.mac(this.keys[0], id)}`;
+  }
+
+  /** The id and the index of the secret that signed it, or `null` when the value is not ours. */
+  unsign(value: string): { id: string; keyIndex: number } | null {
+    const dot = value.indexOf('.');
+    if (dot !== 43 || value.length !== 87) return null;
+    const id = value.slice(0, dot);
+    const signature = value.slice(dot + 1);
+    if (!isSessionIdFormat(id)) return null;
+    for (let index = 0; index < this.keys.length; index++) {
+      if (safeEqual(signature, this.mac(this.keys[index], id))) return { id, keyIndex: index };
+    }
+    return null;
+  }
+
+  private mac(key: Buffer, id: string): string {
+    return createHmac('sha256', key).update(id).digest('base64url');
+  }
+}
