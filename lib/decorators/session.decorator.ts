@@ -1,0 +1,34 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { SessionContextError } from '../errors/session.errors';
+import type { Session as SessionShape } from '../interfaces/session.interface';
+import { findRequestSession } from '../session/request-session';
+
+/** Marks handlers whose parameters need the session, so the interceptor opens it first. */
+export const USES_SESSION = 'nest-session:uses-session';
+
+/**
+ * nest-session's session, as a handler parameter:
+ *
+ *     @Get() cart(@Session() session: Session<{ cart: string[] }>) { ... }
+ *     @Get() who(@Session('userId') userId?: number) { ... }
+ *
+ * Not to be confused with `Session` from `@nestjs/common`, which returns express-session's
+ * `req.session` and is `undefined` with this library: import `Session` from 'nest-session'.
+ */
+export const Session = createParamDecorator(
+  (key: string | undefined, context: ExecutionContext) => {
+    const session = findRequestSession(context.switchToHttp().getRequest())?.session;
+    if (!session) {
+      throw new SessionContextError('@Session() found no session: import SessionModule.forRoot() in the application module, and import Session from "nest-session", not "@nestjs/common".');
+    }
+    return key === undefined ? session : session.get(key);
+  },
+  [
+    (target: object, propertyKey?: string | symbol) => {
+      if (propertyKey !== undefined) Reflect.defineMetadata(USES_SESSION, true, (target as Record<string | symbol, object>)[propertyKey]);
+    },
+  ],
+);
+
+/** The session object's type; `Session<T>` types its data. Same name as the decorator, on purpose. */
+export type Session<T extends object = Record<string, any>> = SessionShape<T>;

@@ -1,0 +1,68 @@
+import { Inject, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { createCookieCodec } from './codecs/create-cookie-codec';
+import { SessionOptionsError } from './errors/session.errors';
+import type { SessionModuleOptions } from './interfaces/session-options.interface';
+import { SessionInterceptor } from './interceptors/session.interceptor';
+import { SessionContextMiddleware } from './session-context.middleware';
+import { ConfigurableModuleClass, SESSION_MODULE_OPTIONS } from './session.module-definition';
+import { SessionService } from './session.service';
+import { SessionManager } from './session/session-manager';
+import { CookieSessionStore } from './stores/cookie-session.store';
+import { SessionStore } from './stores/session-store';
+import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-options';
+
+const RESOLVED_OPTIONS = Symbol('nest-session:resolved-options');
+
+/**
+ * Flask's sessions for Nest. Import it once in the application module:
+ *
+ *     SessionModule.forRoot({ secret: process.env.SESSION_SECRET })
+ *
+ * It checks the options at startup, provides the store under the `SessionStore` token and
+ * `SessionService`, registers the session interceptor globally, and closes the store on shutdown
+ * (stores close only the clients they created).
+ */
+@Module({
+  providers: [
+    {
+      provide: RESOLVED_OPTIONS,
+      inject: [SESSION_MODULE_OPTIONS],
+      useFactory: (options: SessionModuleOptions) => resolveOptions(options),
+    },
+    {
+      provide: SessionStore,
+      inject: [RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedSessionOptions) => {
+        const store = options.store ?? new CookieSessionStore(createCookieCodec(options));
+        if (!(store instanceof SessionStore)) throw new SessionOptionsError('the `store` option must be an instance of a class that extends SessionStore.');
+        if (options.userKey && !store.findByUser) {
+          throw new SessionOptionsError(`the userKey option needs a store with a user index; ${store.constructor.name} has none (use the Redis, TypeORM, MongoDB, file or memory store).`);
+        }
+        return store;
+      },
+    },
+    {
+      provide: SessionManager,
+      inject: [RESOLVED_OPTIONS, SessionStore],
+      useFactory: (options: ResolvedSessionOptions, store: SessionStore) => new SessionManager(options, store),
+    },
+    SessionService,
+    SessionContextMiddleware,
+    { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
+  ],
+  exports: [SessionStore, SessionService],
+})
+export class SessionModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
+  constructor(@Inject(SessionStore) private readonly store: SessionStore) {
+    super();
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(SessionContextMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close?.();
+  }
+}

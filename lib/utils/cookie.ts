@@ -1,0 +1,67 @@
+/** Cookie reading and writing, kept to what sessions need and strict about what it emits. */
+
+/**
+ * Every value sent for `name`, in header order. Browsers send duplicates when cookies of the same
+ * name exist for several paths or domains; the caller tries each until one verifies.
+ */
+export function readCookies(header: string | string[] | undefined, name: string): string[] {
+  if (!header) return [];
+  const text = Array.isArray(header) ? header.join('; ') : header;
+  const values: string[] = [];
+  for (const part of text.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (value) values.push(value);
+  }
+  return values;
+}
+
+/** Attributes of one Set-Cookie header. */
+export interface CookieAttributes {
+  path: string;
+  domain?: string;
+  expires?: Date;
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite: 'lax' | 'strict' | 'none' | false;
+  partitioned: boolean;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+const ATTRIBUTE_VALUE = /^[\x20-\x3A\x3C-\x7E]+$/;
+
+/** True for a name that is a valid RFC 6265 cookie name. */
+export function isCookieName(name: string): boolean {
+  return TOKEN.test(name);
+}
+
+/** True for a path or domain that cannot break out of its attribute (no `;`, CR, LF). */
+export function isAttributeValue(value: string): boolean {
+  return ATTRIBUTE_VALUE.test(value);
+}
+
+/** One Set-Cookie header. Names and values are checked, so CR/LF or `;` can never be injected. */
+export function serializeCookie(name: string, value: string, attributes: CookieAttributes): string {
+  if (!isCookieName(name)) throw new TypeError(`invalid cookie name ${JSON.stringify(name)}`);
+  if (!COOKIE_VALUE.test(value)) throw new TypeError('invalid cookie value');
+  let header = `${name}=${value}; Path=${attributes.path}`;
+  if (attributes.domain) header += `; Domain=${attributes.domain}`;
+  if (attributes.expires) {
+    const maxAge = Math.max(0, Math.floor((attributes.expires.getTime() - Date.now()) / 1000));
+    header += `; Expires=${attributes.expires.toUTCString()}; Max-Age=${maxAge}`;
+  }
+  if (attributes.httpOnly) header += '; HttpOnly';
+  if (attributes.secure) header += '; Secure';
+  if (attributes.partitioned) header += '; Partitioned';
+  if (attributes.sameSite) header += `; SameSite=${attributes.sameSite[0].toUpperCase()}${attributes.sameSite.slice(1)}`;
+  return header;
+}
+
+/** A Set-Cookie header that deletes the cookie: empty value, Expires in 1970, same scope and flags. */
+export function serializeDeletion(name: string, attributes: CookieAttributes): string {
+  return serializeCookie(name, '', { ...attributes, expires: undefined })
+    .replace(`; Path=${attributes.path}`, `; Path=${attributes.path}; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0`);
+}
