@@ -80,6 +80,8 @@ export class EncryptedCookieCodec implements CookieCodec {
   decode(value: string): DecodedCookie | null {
     if (!/^[A-Za-z0-9_-]{40,}$/.test(value)) return null;
     const raw = Buffer.from(value, 'base64url');
+    // Only the canonical encoding is accepted: base64's spare bits must not make a second valid value.
+    if (raw.toString('base64url') !== value) return null;
     const iv = raw.subarray(0, 12);
     const tag = raw.subarray(raw.length - 16);
     const encrypted = raw.subarray(12, raw.length - 16);

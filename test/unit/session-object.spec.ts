@@ -1,0 +1,103 @@
+import { TaggedJsonCodec } from '../../lib';
+import { SessionObject, type SessionController } from '../../lib/session/session-object';
+import type { StoredData } from '../../lib';
+
+const codec = new TaggedJsonCodec();
+const controller: SessionController = {
+  regenerate: async () => undefined,
+  destroy: async () => undefined,
+  save: async () => undefined,
+};
+
+function load(data: StoredData = {}): SessionObject {
+  return new SessionObject({ id: 'x'.repeat(43), isNew: false, data, createdAt: 1, touchedAt: 1 }, codec, controller);
+}
+
+describe('the session object', () => {
+  it('reads like a dict and tracks accessed and modified as Flask does', () => {
+    const session = load({ a: 1 });
+    expect(session.accessed).toBe(false);
+    expect(session.modified).toBe(false);
+    expect(session.get('a')).toBe(1);
+    expect(session.accessed).toBe(true);
+    expect(session.modified).toBe(false);
+    expect(session.get('missing', 'fallback')).toBe('fallback');
+    expect(session.has('missing')).toBe(false);
+    session.set('b', 2);
+    expect(session.modified).toBe(true);
+    expect(session.keys().sort()).toEqual(['a', 'b']);
+    expect(session.toJSON()).toEqual({ a: 1, b: 2 });
+  });
+
+  it('reports only the keys that changed, including nested mutations', () => {
+    const session = load({ cart: ['apple'], user: { name: 'ann' }, untouched: 5 });
+    session.get('cart').push('pear');
+    expect(session.get('user').name).toBe('ann');
+    expect(session.changes()).toEqual({ set: { cart: ['apple', 'pear'] }, unset: [] });
+  });
+
+  it('setting a value equal to the stored one is no change', () => {
+    const session = load({ n: 1 });
+    session.set('n', 1);
+    expect(session.modified).toBe(false);
+  });
+
+  it('delete, pop and clear become unsets of stored keys only', () => {
+    const session = load({ a: 1, b: 2, c: 3 });
+    expect(session.pop('a')).toBe(1);
+    expect(session.delete('b')).toBe(true);
+    expect(session.delete('nope')).toBe(false);
+    session.set('fresh', true);
+    session.delete('fresh');
+    expect(session.changes()).toEqual({ set: {}, unset: ['a', 'b'] });
+    session.clear();
+    expect(session.changes().unset.sort()).toEqual(['a', 'b', 'c']);
+    expect(session.isEmpty()).toBe(true);
+  });
+
+  it('keeps the permanent flag under _permanent, hidden from keys() and not counted as data', () => {
+    const session = load();
+    session.permanent = true;
+    expect(session.permanent).toBe(true);
+    expect(session.keys()).toEqual([]);
+    expect(session.isEmpty()).toBe(true);
+    expect(session.encodeAll()).toEqual({ _permanent: true });
+    session.permanent = false;
+    expect(session.encodeAll()).toEqual({});
+  });
+
+  it('flashes like Flask: queued as [category, message], popped once, stable within a request', () => {
+    const writer = load();
+    writer.flash('saved');
+    writer.flash('careful', 'warning');
+    const stored = writer.encodeAll();
+    expect(stored._flashes).toEqual([['message', 'saved'], ['warning', 'careful']]);
+
+    const reader = load(stored);
+    expect(reader.getFlashedMessages()).toEqual(['saved', 'careful']);
+    expect(reader.getFlashedMessages({ withCategories: true })).toEqual([['message', 'saved'], ['warning', 'careful']]);
+    expect(reader.getFlashedMessages({ categoryFilter: ['warning'] })).toEqual(['careful']);
+    expect(reader.changes().unset).toEqual(['_flashes']);
+  });
+
+  it('refuses keys that reach the prototype and values that cannot be stored', () => {
+    const session = load();
+    expect(() => session.set('__proto__', 1)).toThrow(/forbidden key/);
+    expect(() => session.set('constructor', 1)).toThrow(/forbidden key/);
+    session.set('fn', () => 1);
+    expect(() => session.changes()).toThrow(/function cannot be kept/);
+    expect(() => session.set('u', undefined)).toThrow(/undefined/);
+  });
+
+  it('renew keeps the data under a new id; reset starts empty', () => {
+    const session = load({ a: 1 });
+    session.set('b', 2);
+    session.renew('y'.repeat(43), 100);
+    expect(session.id).toBe('y'.repeat(43));
+    expect(session.isNew).toBe(true);
+    expect(session.encodeAll()).toEqual({ a: 1, b: 2 });
+    session.reset('z'.repeat(43), 200, {});
+    expect(session.isEmpty()).toBe(true);
+    expect(session.createdAt).toBe(200);
+  });
+});
