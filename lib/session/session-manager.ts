@@ -61,7 +61,7 @@ export class SessionManager {
     if (this.cookieStore) {
       for (const value of cookies) {
         const decoded = this.cookieStore.codec.decode(value);
-        if (!decoded || !this.alive(decoded.createdAt, decoded.issuedAt, now)) continue;
+        if (!decoded || !this.alive(decoded.createdAt, decoded.issuedAt, now) || !this.decodable(decoded.data)) continue;
         const origin = { id: null, isNew: false, data: decoded.data, createdAt: decoded.createdAt, touchedAt: decoded.issuedAt };
         return opened(new SessionObject(origin, this.values, controller), decoded.keyIndex > 0);
       }
@@ -239,6 +239,20 @@ export class SessionManager {
 
   private defaultData(): StoredData {
     return this.options.permanent ? { [PERMANENT_KEY]: true } : {};
+  }
+
+  /**
+   * A cookie's data came from the client: signed, but parsed only now. Every value is decoded once
+   * up front, so a refused key, a bad tag or data nested too deep yields a fresh session here
+   * instead of an error later in the handler. (Server-side records were encoded by this library.)
+   */
+  private decodable(data: StoredData): boolean {
+    try {
+      for (const key of Object.keys(data)) this.values.decode(data[key]);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Lifetime, idle and absolute timeouts, all enforced on the server. */
