@@ -1,7 +1,7 @@
 // The public API of nest-session, listed on purpose.
 export * from './codecs/codec.interface';
 export { FlaskCookieCodec } from './codecs/flask-cookie.codec';
-export * from './codecs/flask-tagged-json.codec';
+export { FlaskTaggedJsonCodec, FlaskTuple, FlaskUuid, Markup } from './codecs/flask-tagged-json.codec';
 export { EncryptedCookieCodec, SignedCookieCodec } from './codecs/signed-cookie.codec';
 export { TaggedJsonCodec } from './codecs/tagged-json.codec';
 export { Session } from './decorators/session.decorator';

@@ -6,6 +6,7 @@ import type { CookieCodec, CookiePayload, DecodedCookie } from './codec.interfac
 import { escapeDict, FlaskTaggedJsonCodec, unescapeDict } from './flask-tagged-json.codec';
 import { decodeSeconds, encodeSeconds } from './signed-cookie.codec';
 import { assertSafeKey } from './tagged-json.codec';
+import { FLASHES_KEY } from '../session/session-object';
 
 /** Largest payload accepted after decompression; a Flask cookie is at most 4 KiB compressed. */
 const MAX_PAYLOAD = 64 * 1024;
@@ -22,6 +23,9 @@ const COOKIE = /^\.?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * session dict in Flask's tagged JSON ({@link FlaskTaggedJsonCodec}), serialized exactly as
  * Python's `json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=True)` does, so an
  * uncompressed cookie is byte for byte the one Flask writes for the same data and second.
+ * Compressed payloads are zlib streams that Flask reads, but not always Flask's bytes: Node
+ * bundles Chromium's zlib, which finds other matches than the zlib CPython links, so the
+ * compressed bytes (and, near the two-byte threshold, the choice to compress) can differ.
  *
  * Flask has no creation time: `createdAt` is not written, and reads back as the issue time.
  * Secrets are newest first (the first signs, all verify); a Flask app with `SECRET_KEY = A` and
@@ -37,7 +41,7 @@ export class FlaskCookieCodec implements CookieCodec {
   }
 
   encode(payload: CookiePayload, issuedAt: number): string {
-    const json = Buffer.from(pythonJson(escapeDict(payload.data)), 'ascii');
+    const json = Buffer.from(pythonJson(escapeDict(flashesAsTuples(payload.data))), 'ascii');
     const compressed = deflateSync(json);
     // itsdangerous compresses only when it saves at least two bytes.
     const body = compressed.length < json.length - 1 ? `.${compressed.toString('base64url')}` : json.toString('base64url');
@@ -139,4 +143,15 @@ function byCodePoint(a: string, b: string): number {
     i += x > 0xffff ? 2 : 1;
   }
   return a.length - b.length;
+}
+
+/**
+ * Flask keeps each flash as a `(category, message)` tuple. The session object queues plain pairs
+ * (its format-neutral shape), so the Flask format writes them as tuples, as Flask would.
+ */
+function flashesAsTuples(data: StoredData): StoredData {
+  const flashes = data[FLASHES_KEY];
+  if (!Array.isArray(flashes)) return data;
+  const tuples = flashes.map((entry) => (Array.isArray(entry) && entry.length === 2 ? { ' t': entry } : entry));
+  return { ...data, [FLASHES_KEY]: tuples };
 }

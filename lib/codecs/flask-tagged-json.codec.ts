@@ -8,14 +8,15 @@ import { assertSafeKey } from './tagged-json.codec';
  * each flash message as a `(category, message)` tuple, so a value read from a Flask cookie must
  * stay a tuple when Nest writes it back. It is a real array, so `session.get('_flashes')` reads
  * as an array of pairs; methods that build new arrays (`map`, `filter`, ...) return plain arrays.
+ * The type parameter is the tuple's shape, e.g. `FlaskTuple<[string, string]>` for a flash.
  */
-export class FlaskTuple<T = unknown> extends Array<T> {
+export class FlaskTuple<T extends readonly unknown[] = unknown[]> extends Array<T[number]> {
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
 
   // Spread, so that `new FlaskTuple(3)` is the tuple `(3,)` and not an empty array of length 3.
-  constructor(...items: T[]) {
+  constructor(...items: T) {
     super();
     this.push(...items);
   }
@@ -73,6 +74,7 @@ const TAG_KEYS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);
  * `{" di": {key + "__": value}}` so it is not mistaken for a tagged value. Other dicts, even
  * with keys that start with a space, are left alone. The session itself goes through this rule
  * too, which is why the cookie codec uses it on the top level.
+ * @internal shared with {@link FlaskCookieCodec}; not part of the public API.
  */
 export function escapeDict(dict: { [key: string]: JsonValue }): { [key: string]: JsonValue } {
   const keys = Object.keys(dict);
@@ -85,6 +87,7 @@ export function escapeDict(dict: { [key: string]: JsonValue }): { [key: string]:
  * when the value is not a one-key object with a tag key (an ordinary dict), and throws for any
  * other tag or a malformed `" di"` body. The caller checks the returned key with
  * {@link assertSafeKey}, as it does every other key.
+ * @internal shared with {@link FlaskCookieCodec}; not part of the public API.
  */
 export function unescapeDict(value: { [key: string]: JsonValue }): { [key: string]: JsonValue } | undefined {
   const keys = Object.keys(value);
@@ -107,14 +110,14 @@ const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}
  * Flask's session value format (`flask.json.tag.TaggedJSONSerializer`): JSON, plus one-key
  * objects whose key is a tag for the Python types JSON lacks:
  *
- * | JavaScript                           | Python      | stored as                                   |
- * |--------------------------------------|-------------|---------------------------------------------|
- * | {@link FlaskTuple}                   | `tuple`     | `{" t": [...]}`                             |
- * | `Buffer` / `Uint8Array`              | `bytes`     | `{" b": "<standard base64>"}`               |
- * | {@link Markup} (anything with `__html__`) | `Markup` | `{" m": "<html>"}`                          |
- * | {@link FlaskUuid}                    | `UUID`      | `{" u": "<32 hex>"}`                        |
- * | `Date` (UTC, whole seconds)          | `datetime`  | `{" d": "Tue, 02 Jan 2024 03:04:05 GMT"}`   |
- * | one-key object with a tag key        | `dict`      | `{" di": {"<key>__": value}}`               |
+ * | JavaScript                                | Python     | stored as                                 |
+ * |-------------------------------------------|------------|-------------------------------------------|
+ * | {@link FlaskTuple}                        | `tuple`    | `{" t": [...]}`                           |
+ * | `Buffer` / `Uint8Array`                   | `bytes`    | `{" b": "<standard base64>"}`             |
+ * | {@link Markup} (anything with `__html__`) | `Markup`   | `{" m": "<html>"}`                        |
+ * | {@link FlaskUuid}                         | `UUID`     | `{" u": "<32 hex>"}`                      |
+ * | `Date` (UTC, whole seconds)               | `datetime` | `{" d": "Tue, 02 Jan 2024 03:04:05 GMT"}` |
+ * | one-key object with a tag key             | `dict`     | `{" di": {"<key>__": value}}`             |
  *
  * Used with the `'flask'` cookie format so that a Flask app and a Nest app can share one session
  * cookie and each sees the other's values with their types intact. Numbers follow JSON: an
@@ -193,7 +196,13 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
   private decodeTag(tag: string, body: JsonValue, depth: number): unknown {
     switch (tag) {
       case ' t':
-        if (Array.isArray(body)) return new FlaskTuple(...body.map((item) => this.decodeValue(item, depth + 1)));
+        if (Array.isArray(body)) {
+          // One push per item: spreading a long array into the constructor could hit the
+          // engine's argument limit.
+          const tuple = new FlaskTuple<unknown[]>();
+          for (const item of body) tuple.push(this.decodeValue(item, depth + 1));
+          return tuple;
+        }
         break;
       case ' b':
         if (typeof body === 'string' && STD_BASE64.test(body)) return Buffer.from(body, 'base64');

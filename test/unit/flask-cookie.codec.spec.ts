@@ -144,7 +144,7 @@ describe('FlaskCookieCodec', () => {
     const flask = '.eJyrVopPy0kszkgtVrKKrlZSKAFSSrmpxcWJ6alKOkoZqTk5-UqxtTowqdSiovwioER-fkExUDy2FgDAlxVw.ZVPxAA.ZR_o10ybnWIceQ2WAQdcdlxAy1g';
 
     it('reads Flask\'s (category, message) tuples as an array of pairs that stay tuples', () => {
-      const flashes = read(flask)?._flashes as FlaskTuple<string>[];
+      const flashes = read(flask)?._flashes as FlaskTuple<[string, string]>[];
       expect(Array.isArray(flashes)).toBe(true);
       expect(flashes.map(([category, message]) => `${category}: ${message}`)).toEqual(['message: hello', 'error: oops']);
       expect(flashes.every((pair) => pair instanceof FlaskTuple)).toBe(true);
