@@ -38,7 +38,7 @@ export function sendRaw(port: number, request: Buffer, timeoutMs = 10000): Promi
 /** A GET with the given header lines, verbatim, closing the connection after the response. */
 export function rawGet(path: string, headerLines: Buffer[]): Buffer {
   const crlf = Buffer.from('\r\n');
-  const parts = [Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n`)];
+  const parts: Buffer[] = [Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n`)];
   for (const line of headerLines) parts.push(line, crlf);
   parts.push(crlf);
   return Buffer.concat(parts);
