@@ -20,14 +20,22 @@ export type ServiceName = keyof typeof SERVICES;
 
 export const STRICT = process.env.NEST_SESSION_STRICT === '1';
 
-function tcp(port: number, host = '127.0.0.1'): Promise<boolean> {
+/** Two tries of three seconds: a loaded CI machine must not read as a server that is down. */
+async function tcp(port: number, host = '127.0.0.1'): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await connects(port, host)) return true;
+  }
+  return false;
+}
+
+function connects(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     const done = (up: boolean) => {
       socket.destroy();
       resolve(up);
     };
-    socket.setTimeout(1000, () => done(false));
+    socket.setTimeout(3000, () => done(false));
     socket.once('error', () => done(false));
     socket.connect(port, host, () => done(true));
   });

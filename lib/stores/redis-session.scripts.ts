@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Lua scripts of {@link RedisSessionStore}. Each touches exactly one key (`KEYS[1]`), so it runs on
+ * one Cluster slot, and Redis runs it atomically: this is what makes a save a merge instead of a
+ * last-writer-wins overwrite.
+ *
+ * A session is a hash: `data:<key>` holds `JSON.stringify` of one encoded top-level value;
+ * `meta:*` fields hold the times and the owner. The two prefixes keep a session key named
+ * `meta:createdAt` from overwriting the metadata.
+ */
+export const DATA_PREFIX = 'data:';
+export const META = {
+  createdAt: 'meta:createdAt',
+  touchedAt: 'meta:touchedAt',
+  /** Owner of the session in the user index. */
+  userId: 'meta:userId',
+  /** Epoch ms until which the owner's index is known to keep this session (see below). */
+  indexedUntil: 'meta:indexedUntil',
+} as const;
+
+/**
+ * The user index is a sorted set per user in another slot, scored with `indexedUntil`. A session
+ * may only be given an expiry that ends at least `ttl / 2` before its index entry does (the
+ * margin absorbs clock skew between app servers); when a save or touch would break that, the
+ * script writes nothing and answers `extend` with the owner, the store extends the index entry to
+ * `now + 2 * ttl` and retries. So at most one save or touch in `ttl / 2` pays extra round trips.
+ */
+const INDEX_CHECK = `
+local function needs_index(key, user, stored, ixuser, ixuntil, now, ttl)
+  local until_ = 0
+  if user == stored then until_ = tonumber(redis.call('hget', key, '${META.indexedUntil}') or '0') end
+  if ixuser == user then until_ = math.max(until_, tonumber(ixuntil)) end
+  return now + ttl * 1.5 > until_, until_
+end
+`;
+
+/**
+ * Applies one change-set. ARGV: create, createdAt, touchedAt, ttl, now, user mode
+ * ('keep' | 'set' | 'clear'), userId, indexed user, indexed until, number of set pairs, the set
+ * pairs (field, value), then the fields to unset. Returns `{outcome, previous owner}` where outcome
+ * is 'saved', 'deleted', 'missing' or 'extend' (nothing written; index the returned user first).
+ */
+const SAVE = `${INDEX_CHECK}
+local key = KEYS[1]
+if redis.call('exists', key) == 0 and ARGV[1] ~= '1' then return {'missing'} end
+local ttl, now, nset = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[10])
+local unset_from = 11 + 2 * nset
+local stored = redis.call('hget', key, '${META.userId}')
+
+-- Decided before any write, so that an 'extend' answer leaves the record untouched.
+if nset == 0 then
+  local left = redis.call('hlen', key)
+  for _, field in ipairs({'${META.createdAt}', '${META.touchedAt}', '${META.userId}', '${META.indexedUntil}'}) do
+    left = left - redis.call('hexists', key, field)
+  end
+  for i = unset_from, #ARGV do left = left - redis.call('hexists', key, ARGV[i]) end
+  if left <= 0 then
+    redis.call('del', key)
+    return {'deleted', stored}
+  end
+end
+
+local user = stored
+if ARGV[6] == 'set' then user = ARGV[7] elseif ARGV[6] == 'clear' then user = false end
+local until_ = 0
+if user then
+  local short
+  short, until_ = needs_index(key, user, stored, ARGV[8], ARGV[9], now, ttl)
+  if short then return {'extend', user} end
+end
+
+for i = 11, unset_from - 1, 2 do redis.call('hset', key, ARGV[i], ARGV[i + 1]) end
+for i = unset_from, #ARGV do redis.call('hdel', key, ARGV[i]) end
+redis.call('hsetnx', key, '${META.createdAt}', ARGV[2])
+redis.call('hset', key, '${META.touchedAt}', ARGV[3])
+if user then
+  redis.call('hset', key, '${META.userId}', user, '${META.indexedUntil}', string.format('%d', until_))
+else
+  redis.call('hdel', key, '${META.userId}', '${META.indexedUntil}')
+end
+redis.call('pexpire', key, ARGV[4])
+return {'saved', stored}
+`;
+
+/**
+ * Renews expiry and touchedAt of an existing record, without reading or writing data.
+ * ARGV: touchedAt, ttl, now, indexed user, indexed until. Returns 0 (missing), 1 (touched) or the
+ * owner whose index entry must be extended first.
+ */
+const TOUCH = `${INDEX_CHECK}
+local key = KEYS[1]
+if redis.call('exists', key) == 0 then return 0 end
+local user = redis.call('hget', key, '${META.userId}')
+if user then
+  local short, until_ = needs_index(key, user, user, ARGV[4], ARGV[5], tonumber(ARGV[3]), tonumber(ARGV[2]))
+  if short then return user end
+  if ARGV[4] == user then redis.call('hset', key, '${META.indexedUntil}', string.format('%d', until_)) end
+end
+redis.call('hset', key, '${META.touchedAt}', ARGV[1])
+redis.call('pexpire', key, ARGV[2])
+return 1
+`;
+
+/** Deletes a record and returns its owner, so the store can drop it from that user's index. */
+const DESTROY = `
+local user = redis.call('hget', KEYS[1], '${META.userId}')
+redis.call('del', KEYS[1])
+return user
+`;
+
+/**
+ * Indexes a session under a user (KEYS[1] is the user's sorted set). ARGV: session id, indexed
+ * until, now. Scores only grow; entries whose score has passed belong to sessions that have
+ * expired and are pruned; the set itself expires with its last entry.
+ */
+const INDEX = `
+local key, id, until_, now = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+if tonumber(redis.call('zscore', key, id) or '0') < until_ then redis.call('zadd', key, ARGV[2], id) end
+redis.call('zremrangebyscore', key, '-inf', '(' .. ARGV[3])
+local last = redis.call('zrange', key, -1, -1, 'WITHSCORES')
+redis.call('pexpire', key, string.format('%d', tonumber(last[2]) - now + 1))
+return 1
+`;
+
+/** A script with its SHA1, run with EVALSHA and loaded with EVAL on NOSCRIPT. */
+export interface LuaScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+function script(lua: string): LuaScript {
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+export const SCRIPTS = {
+  save: script(SAVE),
+  touch: script(TOUCH),
+  destroy: script(DESTROY),
+  index: script(INDEX),
+};

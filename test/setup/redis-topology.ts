@@ -1,0 +1,159 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * Throwaway Redis topologies on loopback ports, built from the `redis-server`, `redis-sentinel`
+ * and `redis-cli` binaries in temp dirs: a 3-master Cluster and a master watched by one Sentinel.
+ *
+ * Several Jest workers (and several specs in one worker) may ask for the same topology. Each use
+ * is recorded as a file `users/<pid>.<n>` under a lock directory (mkdir is atomic), the first use
+ * starts the servers (or adopts healthy ones left by a crashed run), and the last release stops
+ * them. Uses of workers that died are ignored.
+ */
+export const CLUSTER_PORTS = [7100, 7101, 7102];
+export const SENTINEL = { masterPort: 7200, sentinelPort: 7201, name: 'mymaster' };
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let uses = 0;
+
+interface Topology {
+  name: string;
+  ports: number[];
+  healthy(): Promise<boolean>;
+  start(dir: string): Promise<void>;
+}
+
+/** Redis CLI against a loopback port; `''` when the server does not answer. */
+export async function cli(port: number, ...args: string[]): Promise<string> {
+  try {
+    return (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 5000 })).stdout.trim();
+  } catch {
+    return '';
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 20000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`redis-topology: timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Starts a daemonized redis-server on `port` with its files in `dir`. */
+export async function startServer(port: number, dir: string, ...extra: string[]): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes'];
+  args.push('--pidfile', join(dir, 'redis.pid'), '--logfile', join(dir, 'redis.log'), '--save', '', '--appendonly', 'no', ...extra);
+  await run('redis-server', args);
+  await waitFor(`redis-server on ${port}`, async () => (await cli(port, 'ping')) === 'PONG');
+}
+
+/** Stops whatever Redis answers on these ports, and waits until the ports are free. */
+export async function stopServers(ports: number[]): Promise<void> {
+  await Promise.all(ports.map((port) => cli(port, 'shutdown', 'nosave')));
+  await waitFor(`ports ${ports.join(', ')} to close`, async () => (await Promise.all(ports.map((port) => cli(port, 'ping')))).every((reply) => reply === ''));
+}
+
+const cluster: Topology = {
+  name: 'cluster',
+  ports: CLUSTER_PORTS,
+  async healthy() {
+    const infos = await Promise.all(CLUSTER_PORTS.map((port) => cli(port, 'cluster', 'info')));
+    return infos.every((info) => info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${CLUSTER_PORTS.length}`));
+  },
+  async start(dir) {
+    const extra = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'];
+    await Promise.all(CLUSTER_PORTS.map((port) => startServer(port, join(dir, String(port)), ...extra)));
+    const nodes = CLUSTER_PORTS.map((port) => `127.0.0.1:${port}`);
+    await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30000 });
+    await waitFor('the cluster to agree', () => cluster.healthy());
+  },
+};
+
+const sentinel: Topology = {
+  name: 'sentinel',
+  ports: [SENTINEL.masterPort, SENTINEL.sentinelPort],
+  async healthy() {
+    const master = await cli(SENTINEL.sentinelPort, 'sentinel', 'get-master-addr-by-name', SENTINEL.name);
+    return master.split('\n').join(':') === `127.0.0.1:${SENTINEL.masterPort}` && (await cli(SENTINEL.masterPort, 'ping')) === 'PONG';
+  },
+  async start(dir) {
+    await startServer(SENTINEL.masterPort, join(dir, 'master'));
+    const conf = join(dir, 'sentinel', 'sentinel.conf');
+    mkdirSync(join(dir, 'sentinel'), { recursive: true });
+    writeFileSync(conf, [
+      `port ${SENTINEL.sentinelPort}`, 'bind 127.0.0.1', 'daemonize yes', `dir ${join(dir, 'sentinel')}`,
+      `pidfile ${join(dir, 'sentinel', 'sentinel.pid')}`, `logfile ${join(dir, 'sentinel', 'sentinel.log')}`,
+      `sentinel monitor ${SENTINEL.name} 127.0.0.1 ${SENTINEL.masterPort} 1`,
+    ].join('\n'));
+    await run('redis-sentinel', [conf]);
+    await waitFor('the sentinel to know its master', () => sentinel.healthy());
+  },
+};
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function withLock<T>(root: string, body: () => Promise<T>): Promise<T> {
+  const lock = join(root, 'lock');
+  mkdirSync(root, { recursive: true });
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'owner'), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(existsSync(join(lock, 'owner')) ? readFileSync(join(lock, 'owner'), 'utf8') : NaN);
+      if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`redis-topology: ${lock} is held by process ${owner}`);
+      else await sleep(100);
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Records one use of the topology, starting it if nobody runs it; resolves to its release. */
+async function use(topology: Topology): Promise<() => Promise<void>> {
+  const root = join(tmpdir(), `nest-session-redis-${topology.name}`);
+  const users = join(root, 'users');
+  const me = join(users, `${process.pid}.${++uses}`);
+  await withLock(root, async () => {
+    mkdirSync(users, { recursive: true });
+    writeFileSync(me, '');
+    if (await topology.healthy()) return;
+    await stopServers(topology.ports);
+    rmSync(join(root, 'data'), { recursive: true, force: true });
+    await topology.start(join(root, 'data'));
+  });
+  return () =>
+    withLock(root, async () => {
+      rmSync(me, { force: true });
+      const others = readdirSync(users).filter((file) => alive(Number(file.split('.')[0])));
+      if (others.length > 0) return;
+      await stopServers(topology.ports);
+      rmSync(join(root, 'data'), { recursive: true, force: true });
+    });
+}
+
+/** Starts (or joins) the 3-master Cluster on 127.0.0.1:7100-7102. */
+export const useRedisCluster = () => use(cluster);
+
+/** Starts (or joins) the master on 127.0.0.1:7200 watched by the Sentinel on 127.0.0.1:7201. */
+export const useRedisSentinel = () => use(sentinel);

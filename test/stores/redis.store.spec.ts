@@ -1,0 +1,110 @@
+import { Redis } from 'ioredis';
+import { SessionOptionsError } from '../../lib';
+import { RedisSessionStore } from '../../lib/stores/redis-session.store';
+import { describeWith } from '../setup/services';
+import { keysUnder, openRedisStandalone, type RedisHarness } from './harnesses/redis.harness';
+import { newId, runStoreContract, write } from './store-contract';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeWith(['redis'])('redis standalone', () => {
+  runStoreContract('redis standalone', openRedisStandalone);
+});
+
+describeWith(['redis'])('redis store: what Redis holds', () => {
+  let h: RedisHarness;
+  beforeAll(async () => {
+    h = await openRedisStandalone();
+  });
+  afterAll(() => h?.cleanup());
+
+  it('keeps a session in the hash <prefix>{<id>}: one JSON string per key, meta fields apart, PTTL = ttl', async () => {
+    const id = newId();
+    const data = { cart: [1, 'two'], 'meta:createdAt': 'not the time', when: { ' d': '2024-01-02T03:04:05.000Z' } };
+    await h.store.save(id, write(data, { create: true, createdAt: 1000, touchedAt: 2000, ttl: 60000 }));
+    const key = `${h.prefix}{${id}}`;
+    expect(await keysUnder(h.raw, h.prefix)).toContain(key);
+    expect(await h.raw.hgetall(key)).toEqual({
+      'data:cart': '[1,"two"]',
+      'data:meta:createdAt': '"not the time"',
+      'data:when': '{" d":"2024-01-02T03:04:05.000Z"}',
+      'meta:createdAt': '1000',
+      'meta:touchedAt': '2000',
+    });
+    const pttl = await h.raw.pttl(key);
+    expect(pttl).toBeGreaterThan(58000);
+    expect(pttl).toBeLessThanOrEqual(60000);
+    expect(await h.store.get(id)).toEqual({ data, createdAt: 1000, touchedAt: 2000 });
+  });
+
+  it('touch changes touchedAt and PTTL only', async () => {
+    const id = newId();
+    await h.store.save(id, write({ a: 1 }, { create: true, ttl: 5000 }));
+    const key = `${h.prefix}{${id}}`;
+    const before = await h.raw.hgetall(key);
+    expect(await h.store.touch(id, 123456, 90000)).toBe(true);
+    expect(await h.raw.hgetall(key)).toEqual({ ...before, 'meta:touchedAt': '123456' });
+    expect(await h.raw.pttl(key)).toBeGreaterThan(88000);
+  });
+
+  it('indexes a user in the sorted set <prefix>user:{<user>}, with braces escaped', async () => {
+    const id = newId();
+    const suffix = newId().slice(0, 6);
+    const user = `a{b}%c-${suffix}`;
+    await h.store.save(id, write({ uid: user }, { create: true, userId: user, ttl: 60000 }));
+    const index = `${h.prefix}user:{a%7Bb%7D%25c-${suffix}}`;
+    expect(await h.raw.zscore(index, id)).not.toBeNull();
+    expect(await h.raw.pttl(index)).toBeGreaterThan(60000);
+    expect(await h.raw.hget(`${h.prefix}{${id}}`, 'meta:userId')).toBe(user);
+    expect(await h.store.findByUser(user)).toEqual([id]);
+  });
+
+  it('drops from the index sessions that vanished or changed owner, and never lists them', async () => {
+    const [gone, moved, stolen, kept] = [newId(), newId(), newId(), newId()];
+    const user = `u-${newId().slice(0, 8)}`;
+    for (const id of [gone, moved, stolen, kept]) await h.store.save(id, write({ uid: user }, { create: true, userId: user }));
+    await h.raw.del(`${h.prefix}{${gone}}`); // as if Redis had evicted it
+    await h.store.save(moved, write({ uid: 'other' }, { userId: `other-${user}` }));
+    // An owner change whose removal from the old index failed (the two keys are in different slots).
+    await h.raw.hset(`${h.prefix}{${stolen}}`, 'meta:userId', 'someone-else');
+    expect(await h.store.findByUser(user)).toEqual([kept]);
+    expect(await h.raw.zrange(`${h.prefix}user:{${user}}`, 0, -1)).toEqual([kept]);
+    expect(await h.store.findByUser(`other-${user}`)).toEqual([moved]);
+  });
+
+  it('keeps the user index alive as long as touches keep the session alive', async () => {
+    const id = newId();
+    const user = `u-${newId().slice(0, 8)}`;
+    await h.store.save(id, write({ uid: user }, { create: true, userId: user, ttl: 1000 }));
+    // 3 s of touches: well past the 2 s the index entry got at login.
+    for (let i = 0; i < 10; i++) {
+      await sleep(300);
+      expect(await h.store.touch(id, Date.now(), 1000)).toBe(true);
+    }
+    expect(await h.store.findByUser(user)).toEqual([id]);
+    expect(await h.raw.pttl(`${h.prefix}user:{${user}}`)).toBeGreaterThan(1000);
+  });
+
+  it('refuses a prefix with braces and needs exactly one way to reach Redis', () => {
+    expect(() => new RedisSessionStore({ connection: {}, prefix: 'app:{x}:' })).toThrow(SessionOptionsError);
+    expect(() => new RedisSessionStore({})).toThrow(SessionOptionsError);
+    expect(() => new RedisSessionStore({ client: h.raw, connection: {} })).toThrow(SessionOptionsError);
+  });
+
+  it('leaves a client it was given open, and closes the one it created', async () => {
+    const client = new Redis({ host: '127.0.0.1', port: 6379 });
+    const given = new RedisSessionStore({ client, prefix: h.prefix });
+    expect(await given.get(newId())).toBeNull();
+    await given.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+
+    const name = `nest-session-owned-${newId().slice(0, 8).replace(/[^A-Za-z0-9]/g, 'x')}`;
+    const owned = new RedisSessionStore({ connection: { host: '127.0.0.1', port: 6379, connectionName: name }, prefix: h.prefix });
+    expect(await owned.get(newId())).toBeNull();
+    expect(await h.raw.client('LIST')).toContain(`name=${name}`);
+    await owned.close();
+    await expect(owned.get(newId())).rejects.toThrow();
+    expect(await h.raw.client('LIST')).not.toContain(`name=${name}`);
+  });
+});
