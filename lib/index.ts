@@ -14,4 +14,5 @@ export { SESSION_MODULE_OPTIONS } from './session.module-definition';
 export { SessionService, type DestroyUserSessionsOptions } from './session.service';
 export { CookieSessionStore } from './stores/cookie-session.store';
 export * from './stores/memory-session.store';
+export { RedisSessionStore, type RedisSessionStoreOptions } from './stores/redis-session.store';
 export * from './stores/session-store';
