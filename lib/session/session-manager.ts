@@ -157,12 +157,13 @@ export class SessionManager {
       if (outcome === 'saved') {
         cookie.set(this.signer.sign(id), permanent, now);
         session.markSaved(data, now);
-      } else {
-        // Emptied by this save, or destroyed meanwhile by another request (a logout): either
-        // way the session is over, and this browser's cookie goes with it.
-        cookie.remove();
-        session.reset(generateSessionId(), now, this.defaultData());
+        return;
       }
+      // 'deleted': this save emptied the session, so its cookie goes. 'missing': another request
+      // destroyed or regenerated it meanwhile and already sent the browser the right cookie (none
+      // after a logout, the new id after a login); this late response must not overwrite that.
+      if (outcome === 'deleted') cookie.remove();
+      session.reset(generateSessionId(), now, this.defaultData());
       return;
     }
 
@@ -170,7 +171,7 @@ export class SessionManager {
       if (now - session.touchedAt >= this.touchInterval()) {
         const alive = await this.call('touch', () => this.store.touch(id, now, this.options.lifetime));
         if (!alive) {
-          cookie.remove();
+          // Gone meanwhile (see 'missing' above): leave the cookie to the request that ended it.
           session.reset(generateSessionId(), now, this.defaultData());
           return;
         }
@@ -312,8 +313,10 @@ class CookieWriter {
   }
 
   set(value: string, permanent: boolean, now: number): void {
-    const expires = permanent ? new Date(now + this.manager.options.lifetime) : undefined;
-    this.write(serializeCookie(this.manager.options.cookie.name, value, this.manager.cookieAttributes(this.request, expires)));
+    const { lifetime } = this.manager.options;
+    const attributes = this.manager.cookieAttributes(this.request, permanent ? new Date(now + lifetime) : undefined);
+    if (permanent) attributes.maxAge = Math.floor(lifetime / 1000);
+    this.write(serializeCookie(this.manager.options.cookie.name, value, attributes));
   }
 
   remove(): void {

@@ -23,6 +23,8 @@ export interface CookieAttributes {
   path: string;
   domain?: string;
   expires?: Date;
+  /** Seconds; written with Expires (browsers prefer it, and it is immune to client clock skew). */
+  maxAge?: number;
   httpOnly: boolean;
   secure: boolean;
   sameSite: 'lax' | 'strict' | 'none' | false;
@@ -50,7 +52,7 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
   let header = `${name}=${value}; Path=${attributes.path}`;
   if (attributes.domain) header += `; Domain=${attributes.domain}`;
   if (attributes.expires) {
-    const maxAge = Math.max(0, Math.floor((attributes.expires.getTime() - Date.now()) / 1000));
+    const maxAge = attributes.maxAge ?? Math.max(0, Math.floor((attributes.expires.getTime() - Date.now()) / 1000));
     header += `; Expires=${attributes.expires.toUTCString()}; Max-Age=${maxAge}`;
   }
   if (attributes.httpOnly) header += '; HttpOnly';
@@ -62,6 +64,6 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
 
 /** A Set-Cookie header that deletes the cookie: empty value, Expires in 1970, same scope and flags. */
 export function serializeDeletion(name: string, attributes: CookieAttributes): string {
-  return serializeCookie(name, '', { ...attributes, expires: undefined })
+  return serializeCookie(name, '', { ...attributes, expires: undefined, maxAge: undefined })
     .replace(`; Path=${attributes.path}`, `; Path=${attributes.path}; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0`);
 }

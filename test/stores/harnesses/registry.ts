@@ -1,0 +1,29 @@
+import { MemorySessionStore } from '../../../lib';
+import { describeWith, type ServiceName } from '../../setup/services';
+import type { StoreHarness } from '../store-contract';
+import { openFileStore } from './file.harness';
+import { openRedisCluster, openRedisSentinel, openRedisStandalone } from './redis.harness';
+import { openMariaDb, openPostgres, openSqlite } from './typeorm.harness';
+
+/** Every server-side store, on each backend it supports, with the servers it needs. */
+export interface StoreTarget {
+  name: string;
+  services: ServiceName[];
+  open(): Promise<StoreHarness>;
+}
+
+export const STORE_TARGETS: StoreTarget[] = [
+  { name: 'memory', services: [], open: async () => ({ store: new MemorySessionStore(), cleanup: async () => undefined }) },
+  { name: 'redis', services: ['redis'], open: openRedisStandalone },
+  { name: 'redis-cluster', services: ['redis-server'], open: openRedisCluster },
+  { name: 'redis-sentinel', services: ['redis-server'], open: openRedisSentinel },
+  { name: 'typeorm-postgres', services: ['postgres'], open: () => openPostgres() },
+  { name: 'typeorm-mariadb', services: ['mariadb'], open: () => openMariaDb() },
+  { name: 'typeorm-sqlite', services: [], open: () => openSqlite() },
+  { name: 'file', services: [], open: () => openFileStore() },
+];
+
+/** `describe` for a target: skipped loudly (failed in CI) when its servers are down. */
+export function describeTarget(target: StoreTarget): jest.Describe {
+  return describeWith(target.services);
+}
