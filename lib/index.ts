@@ -15,4 +15,5 @@ export { SessionService, type DestroyUserSessionsOptions } from './session.servi
 export { CookieSessionStore } from './stores/cookie-session.store';
 export * from './stores/memory-session.store';
 export { RedisSessionStore, type RedisSessionStoreOptions } from './stores/redis-session.store';
+export * from './stores/typeorm';
 export * from './stores/session-store';

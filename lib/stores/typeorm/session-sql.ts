@@ -1,0 +1,60 @@
+import type { SessionDatabaseType } from './session-table';
+
+/** Every statement the store runs, for one table on one database. */
+export interface SessionSql {
+  /** `(id, now)`: a live row's data and times. */
+  get: string;
+  /** `(id)`: the row, locked until the transaction ends (SQLite: the transaction itself is the lock). */
+  lock: string;
+  /** `(id, data, created_at, touched_at, expires_at, user_id)` */
+  insert: string;
+  /** `(data, created_at, touched_at, expires_at, user_id, id)` */
+  update: string;
+  /** `(id)` */
+  delete: string;
+  /** `(touched_at, expires_at, id, now)`: renews a live row only. */
+  touch: string;
+  /** `(user_id, now)`: ids of a user's live rows. */
+  findByUser: string;
+  /** `(now, batch)`: deletes at most `batch` expired rows, found through the expires_at index. */
+  prune: string;
+}
+
+/**
+ * Builds the statements. `table` is already escaped. They are written with `?` and numbered for
+ * PostgreSQL, whose driver wants `$1`.
+ */
+export function sessionSql(type: SessionDatabaseType, table: string): SessionSql {
+  const columns = 'id, data, created_at, touched_at, expires_at, user_id';
+  const sql: SessionSql = {
+    get: `SELECT data, created_at, touched_at FROM ${table} WHERE id = ? AND expires_at > ?`,
+    lock: `SELECT data, created_at, expires_at, user_id FROM ${table} WHERE id = ?${type === 'better-sqlite3' ? '' : ' FOR UPDATE'}`,
+    insert: `INSERT INTO ${table} (${columns}) VALUES (?, ?, ?, ?, ?, ?)`,
+    update: `UPDATE ${table} SET data = ?, created_at = ?, touched_at = ?, expires_at = ?, user_id = ? WHERE id = ?`,
+    delete: `DELETE FROM ${table} WHERE id = ?`,
+    touch: `UPDATE ${table} SET touched_at = ?, expires_at = ? WHERE id = ? AND expires_at > ?`,
+    findByUser: `SELECT id FROM ${table} WHERE user_id = ? AND expires_at > ?`,
+    prune: pruneSql(type, table),
+  };
+  if (type !== 'postgres') return sql;
+  const numbered = Object.entries(sql).map(([key, text]) => {
+    let n = 0;
+    return [key, text.replace(/\?/g, () => `$${++n}`)];
+  });
+  return Object.fromEntries(numbered) as unknown as SessionSql;
+}
+
+function pruneSql(type: SessionDatabaseType, table: string): string {
+  const expired = `SELECT id FROM ${table} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`;
+  switch (type) {
+    // SKIP LOCKED: two app instances pruning at once share the work instead of queueing on rows.
+    case 'postgres':
+      return `DELETE FROM ${table} WHERE id IN (${expired} FOR UPDATE SKIP LOCKED)`;
+    // MySQL/MariaDB refuse LIMIT inside an IN subquery, but a single-table DELETE takes one.
+    case 'mysql':
+    case 'mariadb':
+      return `DELETE FROM ${table} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`;
+    case 'better-sqlite3':
+      return `DELETE FROM ${table} WHERE id IN (${expired})`;
+  }
+}
