@@ -1,0 +1,26 @@
+import { Logger, Module } from '@nestjs/common';
+import { SessionModule } from 'nest-session';
+import { ShopModule } from './shop/shop.module';
+import { SAMPLE_STORE, SessionStoreModule } from './session-store.module';
+import type { SampleStore } from './session-store.factory';
+
+/** Shared by everyone who runs the sample unconfigured; never use it for anything real. */
+const DEV_SECRET = 'dev-only-secret-of-the-nest-session-sample-do-not-deploy';
+
+function sessionSecret(): string {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  new Logger('Sample').warn('SESSION_SECRET is not set: using the public DEVELOPMENT secret. Set SESSION_SECRET (32+ characters) outside development.');
+  return DEV_SECRET;
+}
+
+@Module({
+  imports: [
+    SessionModule.forRootAsync({
+      imports: [SessionStoreModule],
+      inject: [SAMPLE_STORE],
+      useFactory: ({ store }: SampleStore) => ({ secret: sessionSecret(), store }),
+    }),
+    ShopModule,
+  ],
+})
+export class AppModule {}
