@@ -39,6 +39,11 @@ export interface TypeOrmSessionStoreOptions {
 const RETRYABLE = new Set(['40P01', '40001', '23505', 'ER_LOCK_DEADLOCK', 'ER_DUP_ENTRY']);
 const ATTEMPTS = 3;
 
+/** The part of pg's Pool this store uses, typed here so `pg` stays an optional dependency. */
+interface PgPool {
+  on(event: 'connect', listener: (client: { on(event: 'error', listener: (error: Error) => void): void }) => void): void;
+}
+
 /**
  * Sessions in one SQL table, through a TypeORM DataSource: PostgreSQL, MySQL/MariaDB or SQLite
  * (better-sqlite3). A save is a read-modify-write under a row lock (`SELECT ... FOR UPDATE` in a
@@ -55,6 +60,7 @@ export class TypeOrmSessionStore extends SessionStore {
   private readonly timer?: NodeJS.Timeout;
   private cleaning?: Promise<unknown>;
   private closed = false;
+  private poolsGuarded = false;
 
   constructor(options: TypeOrmSessionStoreOptions) {
     super();
@@ -148,6 +154,22 @@ export class TypeOrmSessionStore extends SessionStore {
     await this.cleaning;
   }
 
+  /**
+   * pg-pool hands a new connection over before TypeORM listens for its errors. A PostgreSQL
+   * shutdown that lands in that gap emits an 'error' nobody handles, and Node ends the process
+   * (node-postgres#2762). Every connection of the DataSource's pools gets a listener here, once
+   * the pools exist: the failed query still becomes a 503, and the process lives.
+   */
+  private guardPools(): void {
+    if (this.poolsGuarded || this.dataSource.options.type !== 'postgres') return;
+    const driver = this.dataSource.driver as unknown as { master?: PgPool; slaves?: PgPool[] };
+    if (!driver.master) return;
+    this.poolsGuarded = true;
+    for (const pool of [driver.master, ...(driver.slaves ?? [])]) {
+      pool.on('connect', (client) => client.on('error', (error) => this.logger.warn(`PostgreSQL connection error: ${error.message}`)));
+    }
+  }
+
   private cleanup(): void {
     if (this.cleaning || !this.dataSource.isInitialized) return;
     this.cleaning = this.prune()
@@ -168,6 +190,7 @@ export class TypeOrmSessionStore extends SessionStore {
   }
 
   private async transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    this.guardPools();
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
@@ -184,6 +207,7 @@ export class TypeOrmSessionStore extends SessionStore {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async run(sql: string, params: unknown[]): Promise<{ records: any[]; affected: number }> {
+    this.guardPools();
     const runner = this.dataSource.createQueryRunner();
     try {
       const result = await runner.query(sql, params, true);
