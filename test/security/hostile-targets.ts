@@ -1,5 +1,5 @@
-import { MemorySessionStore, type CookieFormat, type SessionStore } from '../../lib';
-import { describeWith, type ServiceName } from '../setup/services';
+import type { CookieFormat, SessionStore } from '../../lib';
+import { describeTarget, STORE_TARGETS } from '../stores/harnesses/registry';
 
 /** One store (or cookie format) the hostile corpus runs against. */
 export interface HostileTarget {
@@ -10,12 +10,12 @@ export interface HostileTarget {
   open(): Promise<{ store?: SessionStore; cleanup: () => Promise<void> }>;
 }
 
-const none = async () => undefined;
-const needs = (...services: ServiceName[]) => describeWith(services);
+const cookieOnly = async () => ({ cleanup: async () => undefined });
 
+/** Every cookie format and every server-side store on each backend. */
 export const HOSTILE_TARGETS: HostileTarget[] = [
-  { name: 'cookie (signed)', serverSide: false, describe, open: async () => ({ cleanup: none }) },
-  { name: 'cookie (encrypted)', serverSide: false, cookieFormat: 'encrypted', describe, open: async () => ({ cleanup: none }) },
-  { name: 'memory', serverSide: true, describe, open: async () => ({ store: new MemorySessionStore(), cleanup: none }) },
+  { name: 'cookie (signed)', serverSide: false, describe, open: cookieOnly },
+  { name: 'cookie (encrypted)', serverSide: false, cookieFormat: 'encrypted', describe, open: cookieOnly },
+  { name: 'cookie (flask)', serverSide: false, cookieFormat: 'flask', describe, open: cookieOnly },
+  ...STORE_TARGETS.map((target) => ({ name: target.name, serverSide: true, describe: describeTarget(target), open: target.open })),
 ];
-void needs;

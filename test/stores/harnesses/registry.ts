@@ -2,6 +2,8 @@ import { MemorySessionStore } from '../../../lib';
 import { describeWith, type ServiceName } from '../../setup/services';
 import type { StoreHarness } from '../store-contract';
 import { openFileStore } from './file.harness';
+import { openMemcached } from './memcached.harness';
+import { openMongo } from './mongo.harness';
 import { openRedisCluster, openRedisSentinel, openRedisStandalone } from './redis.harness';
 import { openMariaDb, openPostgres, openSqlite } from './typeorm.harness';
 
@@ -21,6 +23,8 @@ export const STORE_TARGETS: StoreTarget[] = [
   { name: 'typeorm-mariadb', services: ['mariadb'], open: () => openMariaDb() },
   { name: 'typeorm-sqlite', services: [], open: () => openSqlite() },
   { name: 'file', services: [], open: () => openFileStore() },
+  { name: 'memcached', services: ['memcached'], open: () => openMemcached() },
+  { name: 'mongodb (wire-protocol test server)', services: [], open: () => openMongo() },
 ];
 
 /** `describe` for a target: skipped loudly (failed in CI) when its servers are down. */

@@ -1,0 +1,215 @@
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { SessionOptionsError } from '../../errors/session.errors';
+import { KeyedMutex } from '../keyed-mutex';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoredData } from '../session-store';
+import { SessionStore } from '../session-store';
+import { acquireLock, type FileLockOptions, releaseLock, tryLock } from './file-lock';
+import { Pruner } from './file-prune';
+import { fileNameOf, hash, readSessionFile, type SessionFile, writeSessionFile } from './session-file';
+
+/** Options of {@link FileSessionStore}. */
+export interface FileSessionStoreOptions {
+  /** Directory of the session files, created (mode 0700) if missing. Required. */
+  directory: string;
+  /**
+   * Most sessions kept (Flask-Session's `SESSION_FILE_THRESHOLD`). When a new session goes over
+   * it, expired files go first, then those closest to expiry (the least recently used ones, since
+   * every save and touch moves the expiry). `0` turns pruning off.
+   * @default 500
+   */
+  threshold?: number;
+  /** `fsync` each file and its directory before a save returns: durable across power loss, slower. @default false */
+  fsync?: boolean;
+  /**
+   * Age in ms after which a lock file is taken for the leftover of a crashed process. A live
+   * holder keeps its lock for the time of one small read and write.
+   * @default 5000
+   */
+  lockStale?: number;
+  /**
+   * How long a save waits for the lock of its session before failing, in ms. Keep it below the
+   * module's `storeTimeout`, so a save that the client was told failed never lands later.
+   * @default 1500
+   */
+  lockTimeout?: number;
+}
+
+/**
+ * Sessions as JSON files in one directory, like Flask-Session's filesystem store, safe for
+ * several processes sharing the directory (not over NFS).
+ *
+ * Layout: `<sha256(id)>.json` per session (its mtime is its expiry), `<sha256(id)>.lock` while a
+ * save holds it, and `users/<sha256(userId)>/<sha256(id)>` empty marker files for `findByUser`.
+ * Reads take no lock (files are replaced by atomic renames); every read-modify-write holds the
+ * session's lock file, so concurrent saves from any process merge instead of overwriting.
+ */
+export class FileSessionStore extends SessionStore {
+  private readonly directory: string;
+  private readonly fsync: boolean;
+  private readonly lock: FileLockOptions;
+  private readonly queue = new KeyedMutex();
+  private readonly pruner: Pruner;
+  private ready?: Promise<void>;
+
+  constructor(options: FileSessionStoreOptions) {
+    super();
+    if (typeof options?.directory !== 'string' || options.directory === '') {
+      throw new SessionOptionsError('FileSessionStore needs a `directory`.');
+    }
+    this.directory = resolve(options.directory);
+    this.fsync = options.fsync ?? false;
+    this.lock = { staleMs: count(options.lockStale ?? 5000, 'lockStale'), timeoutMs: count(options.lockTimeout ?? 1500, 'lockTimeout') };
+    this.pruner = new Pruner(this.directory, count(options.threshold ?? 500, 'threshold'), this.lock.staleMs);
+  }
+
+  async get(id: string): Promise<SessionRecord | null> {
+    const name = fileNameOf(id);
+    const file = await readSessionFile(this.pathOf(name));
+    if (!file || file.id !== id) return null;
+    if (file.expiresAt <= Date.now()) {
+      void this.removeIfExpired(name).catch(() => undefined);
+      return null;
+    }
+    return { data: file.data, createdAt: file.createdAt, touchedAt: file.touchedAt };
+  }
+
+  async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
+    const name = fileNameOf(id);
+    await this.init();
+    let created = false;
+    const outcome = await this.locked(name, async (): Promise<SaveOutcome> => {
+      let file = await this.live(name, id);
+      if (!file) {
+        if (!write.create) return 'missing';
+        file = { id, data: {}, createdAt: write.createdAt, touchedAt: write.touchedAt, expiresAt: 0 };
+        created = true;
+      }
+      const data: StoredData = { ...file.data, ...write.set };
+      for (const key of write.unset) delete data[key];
+      if (Object.keys(data).length === 0) {
+        await this.remove(name, file);
+        return 'deleted';
+      }
+      const userId = write.userId === undefined ? file.userId : (write.userId ?? undefined);
+      // Marker first, session second: a crash in between leaves a marker without a session
+      // (dropped by findByUser), never a session that findByUser cannot find.
+      if (userId !== undefined && userId !== file.userId) await this.mark(userId, name);
+      await writeSessionFile(this.directory, name, { id, data, createdAt: file.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId }, this.fsync);
+      if (file.userId !== undefined && file.userId !== userId) await this.unmark(file.userId, name);
+      return 'saved';
+    });
+    if (created && outcome === 'saved') await this.pruner.prune();
+    return outcome;
+  }
+
+  async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
+    const name = fileNameOf(id);
+    await this.init();
+    return this.locked(name, async () => {
+      const file = await this.live(name, id);
+      if (!file) return false;
+      await writeSessionFile(this.directory, name, { ...file, touchedAt, expiresAt: Date.now() + ttl }, this.fsync);
+      return true;
+    });
+  }
+
+  async destroy(id: string): Promise<void> {
+    const name = fileNameOf(id);
+    await this.init();
+    await this.locked(name, async () => {
+      const file = await readSessionFile(this.pathOf(name));
+      await this.remove(name, file);
+    });
+  }
+
+  /** Reads the user's marker folder and checks each session under its lock; dead markers go. */
+  override async findByUser(userId: string): Promise<string[]> {
+    const folder = this.userFolder(userId);
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const ids: string[] = [];
+    for (const name of names.filter((entry) => /^[0-9a-f]{64}$/.test(entry))) {
+      await this.locked(name, async () => {
+        const file = await readSessionFile(this.pathOf(name));
+        if (file && file.userId === userId && file.expiresAt > Date.now()) ids.push(file.id);
+        else await rm(join(folder, name), { force: true });
+      });
+    }
+    return ids;
+  }
+
+  private pathOf(name: string): string {
+    return join(this.directory, `${name}.json`);
+  }
+
+  private userFolder(userId: string): string {
+    return join(this.directory, 'users', hash(userId));
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= mkdir(join(this.directory, 'users'), { recursive: true, mode: 0o700 }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.ready = undefined;
+        throw error;
+      },
+    );
+    return this.ready;
+  }
+
+  /** In-process queue first, then the cross-process lock file. */
+  private locked<T>(name: string, task: () => Promise<T>): Promise<T> {
+    return this.queue.run(name, async () => {
+      const lockPath = join(this.directory, `${name}.lock`);
+      await acquireLock(lockPath, this.lock);
+      try {
+        return await task();
+      } finally {
+        await releaseLock(lockPath);
+      }
+    });
+  }
+
+  private async live(name: string, id: string): Promise<SessionFile | null> {
+    const file = await readSessionFile(this.pathOf(name));
+    return file && file.id === id && file.expiresAt > Date.now() ? file : null;
+  }
+
+  private async remove(name: string, file: SessionFile | null): Promise<void> {
+    await rm(this.pathOf(name), { force: true });
+    if (file?.userId !== undefined) await this.unmark(file.userId, name);
+  }
+
+  private async mark(userId: string, name: string): Promise<void> {
+    const folder = this.userFolder(userId);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await writeFile(join(folder, name), '', { mode: 0o600 });
+  }
+
+  private async unmark(userId: string, name: string): Promise<void> {
+    await rm(join(this.userFolder(userId), name), { force: true });
+  }
+
+  /** Deletes an expired file seen by `get`, unless a save holds its lock right now. */
+  private async removeIfExpired(name: string): Promise<void> {
+    const lockPath = join(this.directory, `${name}.lock`);
+    if (!(await tryLock(lockPath, this.lock.staleMs))) return;
+    try {
+      const file = await readSessionFile(this.pathOf(name));
+      if (file && file.expiresAt <= Date.now()) await this.remove(name, file);
+    } finally {
+      await releaseLock(lockPath);
+    }
+  }
+}
+
+function count(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new SessionOptionsError(`FileSessionStore \`${name}\` must be a whole number >= 0, got ${value}.`);
+  return value;
+}

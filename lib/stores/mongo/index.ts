@@ -1,0 +1,2 @@
+export type { MongoSessionDocument } from './mongo-session.document';
+export * from './mongo-session.store';

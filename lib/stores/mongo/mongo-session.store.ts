@@ -1,0 +1,169 @@
+import type { EventEmitter } from 'node:events';
+import type { Collection, Db, Document, MongoClient, MongoClientOptions } from 'mongodb';
+import { SessionOptionsError } from '../../errors/session.errors';
+import { loadOptional } from '../../utils/load-optional';
+import type { SaveOutcome, SessionRecord, SessionWrite } from '../session-store';
+import { SessionStore } from '../session-store';
+import { encodeField, type MongoSessionDocument, toRecord } from './mongo-session.document';
+
+/** Options of {@link MongoSessionStore}: give exactly one of `collection`, `db` or `url`. */
+export interface MongoSessionStoreOptions {
+  /** The collection to use, from a client you created. The store never closes your client. @default undefined */
+  collection?: Collection<MongoSessionDocument>;
+  /** A database of a client you created; the store uses `collectionName` in it. @default undefined */
+  db?: Db;
+  /**
+   * Connection string of a client that the store creates, owns and closes in `close()`; needs
+   * `dbName`. It fails fast while MongoDB is unreachable (see {@link MONGO_FAIL_FAST}) and recovers
+   * by itself when the server is back.
+   * @default undefined
+   */
+  url?: string;
+  /** Database of the owned client (with `url`). @default undefined */
+  dbName?: string;
+  /** Collection name (with `db` or `url`). @default 'sessions' */
+  collectionName?: string;
+  /** Extra options of the owned client, over {@link MONGO_FAIL_FAST}. @default {} */
+  clientOptions?: MongoClientOptions;
+  /**
+   * Create the TTL index on `expiresAt` and the index on `userId` on first use. Turn it off when
+   * migrations own the indexes or the app's user may not create them.
+   * @default true
+   */
+  createIndexes?: boolean;
+}
+
+/**
+ * Owned-client defaults: an operation fails after 1.5 s without a server (the driver would wait
+ * 30 s; this stays below the module's `storeTimeout`), a hung socket after 5 s, and the driver
+ * reconnects by itself when the server is back.
+ */
+export const MONGO_FAIL_FAST = { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 5000 } satisfies MongoClientOptions;
+
+const ID = /^[A-Za-z0-9_-]{43}$/;
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Sessions in MongoDB through the official driver, one document per session. Every query filters
+ * on `expiresAt > now` (the TTL monitor only runs about once a minute). A save is one
+ * `findOneAndUpdate` that `$set`s and `$unset`s only the keys that changed, filtered on the id
+ * and a live expiry, so concurrent saves merge and a destroyed or expired session is never
+ * patched back to life; a session left empty is then deleted by a delete that matches only while
+ * `data` is still empty.
+ */
+export class MongoSessionStore extends SessionStore {
+  private readonly collection: Collection<MongoSessionDocument>;
+  private readonly client?: MongoClient;
+  private readonly createIndexes: boolean;
+  private indexed?: Promise<void>;
+
+  constructor(options: MongoSessionStoreOptions) {
+    super();
+    const given = [options.collection, options.db, options.url].filter((option) => option !== undefined);
+    if (given.length !== 1) throw new SessionOptionsError('MongoSessionStore needs exactly one of `collection`, `db` or `url`.');
+    if (options.url !== undefined && !options.dbName) throw new SessionOptionsError('MongoSessionStore needs `dbName` with `url`.');
+    const name = options.collectionName ?? 'sessions';
+    this.createIndexes = options.createIndexes ?? true;
+    if (options.url !== undefined) {
+      const { MongoClient: Client } = loadOptional<typeof import('mongodb')>('mongodb', 'MongoSessionStore');
+      this.client = new Client(options.url, { ...MONGO_FAIL_FAST, ...options.clientOptions });
+      // The driver reports failures through rejected operations and monitoring events; this is a
+      // guard should an 'error' event ever be emitted, since an unhandled one ends the process.
+      (this.client as unknown as EventEmitter).on('error', () => undefined);
+    }
+    this.collection = options.collection ?? (options.db ?? this.client!.db(options.dbName)).collection<MongoSessionDocument>(name);
+  }
+
+  /** Creates the indexes now (otherwise on first use); safe to call more than once. */
+  init(): Promise<void> {
+    if (!this.createIndexes) return Promise.resolve();
+    this.indexed ??= Promise.all([
+      this.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 }),
+      this.collection.createIndex({ userId: 1 }, { sparse: true }),
+    ]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.indexed = undefined;
+        throw error;
+      },
+    );
+    return this.indexed;
+  }
+
+  async get(id: string): Promise<SessionRecord | null> {
+    await this.init();
+    const doc = await this.collection.findOne(this.live(id), { projection: { data: 1, createdAt: 1, touchedAt: 1 } });
+    // No key: a save emptied it and its delete is on the way; that is no session.
+    if (!doc || Object.keys(doc.data ?? {}).length === 0) return null;
+    return toRecord(doc);
+  }
+
+  async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
+    await this.init();
+    const now = new Date();
+    const update = this.updateOf(write, now);
+    const options = { upsert: write.create, returnDocument: 'after', projection: { data: 1 } } as const;
+    let doc: Pick<MongoSessionDocument, 'data'> | null;
+    try {
+      doc = await this.collection.findOneAndUpdate(this.live(id, now), update, options);
+    } catch (error) {
+      if (!write.create || (error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      // An expired document the TTL monitor has not removed yet holds this id: drop it, retry.
+      await this.collection.deleteOne({ _id: id, expiresAt: { $lte: now } });
+      doc = await this.collection.findOneAndUpdate(this.live(id, now), update, options);
+    }
+    if (!doc) return 'missing';
+    if (Object.keys(doc.data ?? {}).length > 0) return 'saved';
+    // Emptied. The delete matches only while `data` is still empty, so a key that a concurrent
+    // save added in between keeps the session (and nothing is lost); MongoDB offers no single
+    // command that updates and then deletes on a condition of the result.
+    const { deletedCount } = await this.collection.deleteOne({ _id: id, $or: [{ data: {} }, { data: { $exists: false } }] });
+    if (deletedCount === 1) return 'deleted';
+    return (await this.collection.countDocuments({ _id: id }, { limit: 1 })) > 0 ? 'saved' : 'deleted';
+  }
+
+  async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
+    await this.init();
+    const now = new Date();
+    const { matchedCount } = await this.collection.updateOne(this.live(id, now), { $set: { touchedAt: new Date(touchedAt), expiresAt: new Date(now.getTime() + ttl) } });
+    return matchedCount === 1;
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.init();
+    await this.collection.deleteOne({ _id: checked(id) });
+  }
+
+  /** One indexed query on `userId`, live sessions only. */
+  override async findByUser(userId: string): Promise<string[]> {
+    await this.init();
+    const docs = await this.collection.find({ userId: String(userId), expiresAt: { $gt: new Date() } }, { projection: { _id: 1 } }).toArray();
+    return docs.map((doc) => doc._id);
+  }
+
+  override async close(): Promise<void> {
+    await this.client?.close();
+  }
+
+  private live(id: string, now = new Date()) {
+    return { _id: checked(id), expiresAt: { $gt: now } };
+  }
+
+  private updateOf(write: SessionWrite, now: Date): Document {
+    const unset = new Set(write.unset);
+    const $set: Document = { touchedAt: new Date(write.touchedAt), expiresAt: new Date(now.getTime() + write.ttl) };
+    const $unset: Document = {};
+    // A key both set and unset ends unset (as in the memory store); MongoDB would refuse the conflict.
+    for (const [key, value] of Object.entries(write.set)) if (!unset.has(key)) $set[`data.${encodeField(key)}`] = JSON.stringify(value);
+    for (const key of unset) $unset[`data.${encodeField(key)}`] = '';
+    if (typeof write.userId === 'string') $set.userId = write.userId;
+    else if (write.userId === null) $unset.userId = '';
+    return { $set, ...(Object.keys($unset).length > 0 ? { $unset } : {}), $setOnInsert: { createdAt: new Date(write.createdAt) } };
+  }
+}
+
+/** Ids are values here, not paths; the check keeps a non-string (an operator object) out of filters. */
+function checked(id: string): string {
+  if (typeof id !== 'string' || !ID.test(id)) throw new RangeError('nest-session: MongoSessionStore refused a session id that is not 43 base64url characters');
+  return id;
+}
