@@ -31,7 +31,9 @@ export function sendRaw(port: number, request: Buffer, timeoutMs = 10000): Promi
       clearTimeout(timer);
       resolve(parse(Buffer.concat(chunks)));
     });
-    socket.end(request);
+    // No half-close: Node drops a half-closed connection whose handler is still waiting on a store.
+    // `Connection: close` makes the server end it once it has answered.
+    socket.write(request);
   });
 }
 
