@@ -54,12 +54,16 @@ const RESOLVED_OPTIONS = Symbol('nest-session:resolved-options');
   exports: [SessionStore, SessionService],
 })
 export class SessionModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
-  constructor(@Inject(SessionStore) private readonly store: SessionStore) {
+  constructor(
+    @Inject(SessionStore) private readonly store: SessionStore,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
+  ) {
     super();
   }
 
+  /** The context middleware runs before guards, so `current()` works there too. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionContextMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+    if (this.options.asyncContext) consumer.apply(SessionContextMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -32,6 +32,9 @@ export class SessionService {
 
   /** The session of the request in progress, from anywhere in its call chain. */
   current<T extends object = Record<string, any>>(): Promise<Session<T>> {
+    if (!this.manager.options.asyncContext) {
+      return Promise.reject(new SessionContextError('SessionService.current() needs the asyncContext option (it is off): turn it on, or use @Session() in handlers and fromContext() in guards.'));
+    }
     const state = requestContext.getStore();
     if (!state) {
       return Promise.reject(new SessionContextError('SessionService.current() was called outside an HTTP request handled by SessionModule.'));

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { catchError, concatMap, defer, Observable, switchMap, throwError } from 'rxjs';
+import { catchError, concatMap, defer, from, Observable, of, switchMap, throwError } from 'rxjs';
 import { USES_SESSION } from '../decorators/session.decorator';
 import { attachRequestSession, requestContext, RequestSession } from '../session/request-session';
 import { SessionManager } from '../session/session-manager';
@@ -20,18 +20,17 @@ export class SessionInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const state = attachRequestSession(this.manager, http.getRequest(), http.getResponse());
-    const preload = Reflect.getMetadata(USES_SESSION, context.getHandler()) === true;
-
-    return defer(async () => {
-      if (preload) await state.load();
-    }).pipe(
-      switchMap(() => inContext(state, next.handle())),
+    // The middleware normally entered the request's context already; enter it only if not.
+    const handled =
+      !this.manager.options.asyncContext || requestContext.getStore() === state ? next.handle() : inContext(state, next.handle());
+    const saved = handled.pipe(
       catchError((error: unknown) => defer(() => this.commitAfterError(state)).pipe(switchMap(() => throwError(() => error)))),
-      concatMap(async (value) => {
-        await state.commit();
-        return value;
-      }),
+      concatMap((value) => (state.session ? state.commit().then(() => value) : of(value))),
     );
+    // Only a handler with a @Session() parameter needs the session opened before it runs; for the
+    // others it opens on first use, and most routes never use it: they pay no store call.
+    if (Reflect.getMetadata(USES_SESSION, context.getHandler()) !== true) return saved;
+    return from(state.load()).pipe(switchMap(() => saved));
   }
 
   /** The handler's error is what the client must see; a failed save is logged next to it. */

@@ -28,6 +28,7 @@ export interface ResolvedSessionOptions {
   onStoreError: StoreErrorMode;
   maxSize: number;
   maxDepth: number;
+  asyncContext: boolean;
   userKey?: string;
 }
 
@@ -70,6 +71,7 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
     onStoreError: options.onStoreError ?? 'fail',
     maxSize: options.maxSize ?? 64 * 1024,
     maxDepth: options.maxDepth ?? 32,
+    asyncContext: options.asyncContext ?? true,
     userKey: options.userKey,
   };
   positive('lifetime', resolved.lifetime);
