@@ -1,0 +1,34 @@
+'use strict';
+/** Settings shared by the runner and the contender servers. */
+
+const env = process.env;
+
+const REDIS_HOST = env.BENCH_REDIS_HOST || '127.0.0.1';
+const REDIS_PORT = Number(env.BENCH_REDIS_PORT || 6379);
+/** A Redis DB index of its own, and a key prefix, so the bench never touches anyone else's keys. */
+const REDIS_DB = Number(env.BENCH_REDIS_DB || 13);
+const KEY_PREFIX = 'nsbench:';
+
+module.exports = {
+  SECRET: 'bench-secret-that-is-well-over-thirty-two-characters',
+  REDIS: { host: REDIS_HOST, port: REDIS_PORT, db: REDIS_DB },
+  KEY_PREFIX,
+  PREFIXES: {
+    nestSession: `${KEY_PREFIX}ns:`,
+    connectRedis: `${KEY_PREFIX}cr:`,
+    fastifyRedis: `${KEY_PREFIX}fs:`,
+    raw: `${KEY_PREFIX}raw:`,
+  },
+  PG: {
+    host: env.BENCH_PG_HOST || '127.0.0.1',
+    port: Number(env.BENCH_PG_PORT || 5432),
+    username: env.BENCH_PG_USER || 'postgres',
+    database: env.BENCH_PG_DATABASE || 'test',
+  },
+  /** The store's table for the bench; dropped at the end. */
+  PG_TABLE: 'nsbench_sessions',
+  /** application_name of the contenders' connections, to find their backends' CPU time. */
+  PG_APPLICATION: 'nsbench-server',
+  /** Sessions live 31 days, as the store default; long enough to never expire during a run. */
+  LIFETIME: 31 * 24 * 3600 * 1000,
+};

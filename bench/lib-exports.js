@@ -1,0 +1,41 @@
+'use strict';
+/**
+ * The library as its users get it: `require('nest-session')` (the package resolves itself to
+ * dist/). A store that the package does not export yet is missing, and its contenders are left
+ * out of the run, unless BENCH_DEEP_IMPORT=1 (development only) loads it from its file in dist/.
+ */
+const path = require('node:path');
+
+const DEEP = {
+  RedisSessionStore: 'stores/redis-session.store',
+  TypeOrmSessionStore: 'stores/typeorm/typeorm-session.store',
+  CreateSessionTable1767225600000: 'stores/typeorm/create-session-table.migration',
+  MemorySessionStore: 'stores/memory-session.store',
+};
+
+/** The export, or null when the package does not have it (and deep imports are off). */
+function findExport(name) {
+  const lib = require('nest-session');
+  if (lib[name]) return { value: lib[name], deep: false };
+  if (process.env.BENCH_DEEP_IMPORT === '1' && DEEP[name]) {
+    const value = require(path.join(__dirname, '..', 'dist', DEEP[name]))[name];
+    if (value) return { value, deep: true };
+  }
+  return null;
+}
+
+function loadExport(name) {
+  const found = findExport(name);
+  if (!found) throw new Error(`nest-session does not export ${name}`);
+  return found.value;
+}
+
+/** Exports each nest-session store needs. */
+const STORE_EXPORTS = {
+  cookie: ['SessionModule', 'Session'],
+  memory: ['SessionModule', 'Session', 'MemorySessionStore'],
+  redis: ['SessionModule', 'Session', 'RedisSessionStore'],
+  typeorm: ['SessionModule', 'Session', 'TypeOrmSessionStore', 'CreateSessionTable1767225600000'],
+};
+
+module.exports = { findExport, loadExport, STORE_EXPORTS };

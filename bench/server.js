@@ -1,0 +1,298 @@
+'use strict';
+/**
+ * One contender as its own process: `node bench/server.js <contender id>`. It listens on a free
+ * loopback port and tells the runner over IPC ({ type: 'ready', port }). Every contender serves
+ * the same routes with the same handler code, as far as each library's API allows:
+ *
+ *   GET /none   does not use the session        -> 'ok'
+ *   GET /read   reads the key `n`               -> its value
+ *   GET /write  sets the key `n` to a new value -> 'ok'
+ *
+ * The runner asks over IPC for counters ({ type: 'stats' }: Redis commands and SQL statements
+ * this process sent) and, for the TypeORM contender, for a prune ({ type: 'prune' }).
+ */
+require('reflect-metadata');
+const { randomBytes } = require('node:crypto');
+const config = require('./config');
+const { findContender } = require('./contenders');
+const { loadExport } = require('./lib-exports');
+
+const contender = findContender(process.argv[2]);
+const counters = { redisCommands: 0, pgQueries: 0 };
+let onPrune = null;
+
+// Client-side counters, a cross-check of Redis' own INFO commandstats and the only count of SQL
+// statements: every ioredis command goes through sendCommand, every pg statement through query.
+{
+  const { Redis } = require('ioredis');
+  const send = Redis.prototype.sendCommand;
+  Redis.prototype.sendCommand = function (...args) {
+    counters.redisCommands++;
+    return send.apply(this, args);
+  };
+  const pg = require('pg');
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (...args) {
+    counters.pgQueries++;
+    return query.apply(this, args);
+  };
+}
+
+const common = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+
+/** A controller class built without TypeScript: the decorators are applied by hand. */
+function defineController(routes) {
+  class BenchController {}
+  for (const [name, route] of Object.entries(routes)) {
+    BenchController.prototype[name] = route.handler;
+    const descriptor = Object.getOwnPropertyDescriptor(BenchController.prototype, name);
+    (route.params || []).forEach((param, index) => param(BenchController.prototype, name, index));
+    common.Get(name)(BenchController.prototype, name, descriptor);
+  }
+  common.Controller()(BenchController);
+  return BenchController;
+}
+
+function defineModule(metadata) {
+  class AppModule {}
+  common.Module(metadata)(AppModule);
+  return AppModule;
+}
+
+let counter = 0;
+
+/** The routes through a session object with get/set (nest-session, @fastify/session). */
+function sessionRoutes(param, sessionOf) {
+  return {
+    none: { handler: () => 'ok' },
+    read: { params: [param], handler: (arg) => String(sessionOf(arg).get('n')) },
+    write: {
+      params: [param],
+      handler: (arg) => {
+        sessionOf(arg).set('n', ++counter);
+        return 'ok';
+      },
+    },
+  };
+}
+
+/** The routes through express-session's `req.session` (a plain object). */
+function expressSessionRoutes() {
+  return {
+    none: { handler: () => 'ok' },
+    read: { params: [common.Req()], handler: (req) => String(req.session.n) },
+    write: {
+      params: [common.Req()],
+      handler: (req) => {
+        req.session.n = ++counter;
+        return 'ok';
+      },
+    },
+  };
+}
+
+function bareRoutes() {
+  return { none: { handler: () => 'ok' }, read: { handler: () => 'ok' }, write: { handler: () => 'ok' } };
+}
+
+function redisClient() {
+  const { Redis } = require('ioredis');
+  return new Redis({ ...config.REDIS, lazyConnect: false });
+}
+
+/** The limit: the least a session over Redis can do, written by hand. Unsigned ids, no data format. */
+function rawRedisRoutes(platform) {
+  const redis = redisClient();
+  const prefix = config.PREFIXES.raw;
+  const sid = (req) => /(?:^|;\s*)sid=([^;]+)/.exec(req.headers.cookie || '')?.[1];
+  const setCookie = (res, id) => {
+    const header = `sid=${id}; Path=/; HttpOnly; SameSite=Lax`;
+    if (platform === 'fastify') res.header('set-cookie', header);
+    else res.setHeader('set-cookie', header);
+  };
+  return {
+    none: { handler: () => 'ok' },
+    // One GET.
+    read: {
+      params: [common.Req()],
+      handler: async (req) => {
+        const id = sid(req);
+        const value = id ? await redis.get(prefix + id) : null;
+        return String(value === null ? undefined : JSON.parse(value).n);
+      },
+    },
+    // GET plus SET for a visitor with a cookie; a new visitor has nothing to GET: SET only.
+    write: {
+      params: [common.Req(), common.Res({ passthrough: true })],
+      handler: async (req, res) => {
+        let id = sid(req);
+        let data = {};
+        if (id) {
+          const value = await redis.get(prefix + id);
+          if (value !== null) data = JSON.parse(value);
+          else id = undefined;
+        }
+        id ??= randomBytes(32).toString('base64url');
+        data.n = ++counter;
+        await redis.set(prefix + id, JSON.stringify(data), 'PX', config.LIFETIME);
+        setCookie(res, id);
+        return 'ok';
+      },
+    },
+  };
+}
+
+function connectRedisStore(prefix) {
+  const RedisStore = require('connect-redis').default;
+  return new RedisStore({ client: redisClient(), prefix });
+}
+
+async function postgresDataSource() {
+  const { DataSource } = require('typeorm');
+  const dataSource = new DataSource({ type: 'postgres', ...config.PG, applicationName: config.PG_APPLICATION, synchronize: false, logging: false });
+  await dataSource.initialize();
+  return dataSource;
+}
+
+async function nestSessionStore(store) {
+  switch (store) {
+    case 'cookie':
+      return undefined; // the default store
+    case 'memory': {
+      const MemorySessionStore = loadExport('MemorySessionStore');
+      return new MemorySessionStore();
+    }
+    case 'redis': {
+      const RedisSessionStore = loadExport('RedisSessionStore');
+      return new RedisSessionStore({ connection: { ...config.REDIS }, prefix: config.PREFIXES.nestSession });
+    }
+    case 'typeorm': {
+      const TypeOrmSessionStore = loadExport('TypeOrmSessionStore');
+      const sessionStore = new TypeOrmSessionStore({ dataSource: await postgresDataSource(), tableName: config.PG_TABLE, cleanupInterval: 0 });
+      onPrune = () => sessionStore.prune();
+      return sessionStore;
+    }
+  }
+  throw new Error(`unknown store ${store}`);
+}
+
+/** Bare routes plus one piece of nest-session's machinery (see PROBES in contenders.js). */
+function probe(name) {
+  const { APP_INTERCEPTOR } = require('@nestjs/core');
+  const { AsyncLocalStorage } = require('node:async_hooks');
+  const storage = new AsyncLocalStorage();
+  class NoopInterceptor {
+    intercept(_context, next) {
+      return next.handle();
+    }
+  }
+  common.Injectable()(NoopInterceptor);
+  class ProbeMiddleware {
+    use(_req, _res, next) {
+      if (name === 'middleware') next();
+      else storage.run({}, next);
+    }
+  }
+  common.Injectable()(ProbeMiddleware);
+  const providers = name.includes('interceptor') ? [{ provide: APP_INTERCEPTOR, useClass: NoopInterceptor }] : [];
+  class ProbeModule {
+    configure(consumer) {
+      if (name !== 'interceptor') consumer.apply(ProbeMiddleware).forRoutes({ path: '*path', method: common.RequestMethod.ALL });
+    }
+  }
+  common.Module({ providers })(ProbeModule);
+  return { imports: [ProbeModule], routes: bareRoutes() };
+}
+
+/** The module, routes and platform plugins of the contender. */
+async function build() {
+  const { kind, store, platform } = contender;
+  switch (kind) {
+    case 'nest-session': {
+      const { SessionModule, Session } = require('nest-session');
+      const sessionStore = await nestSessionStore(store);
+      return {
+        imports: [SessionModule.forRoot({ secret: config.SECRET, store: sessionStore })],
+        routes: sessionRoutes(Session(), (session) => session),
+      };
+    }
+    case 'express-session': {
+      const session = require('express-session');
+      const options = { secret: config.SECRET, resave: false, saveUninitialized: false };
+      if (store === 'redis') options.store = connectRedisStore(config.PREFIXES.connectRedis);
+      return { routes: expressSessionRoutes(), setup: (app) => app.use(session(options)) };
+    }
+    case 'nestjs-session': {
+      const { SessionModule } = require('nestjs-session');
+      const options = { secret: config.SECRET, resave: false, saveUninitialized: false, store: connectRedisStore(config.PREFIXES.connectRedis) };
+      return { imports: [SessionModule.forRoot({ session: options })], routes: expressSessionRoutes() };
+    }
+    case 'fastify-session': {
+      // Library defaults except: cookie.secure off (plain HTTP on loopback; with it on, the
+      // plugin never saves) and saveUninitialized off (as recommended, and as express-session).
+      const options = { secret: config.SECRET, cookie: { secure: false }, saveUninitialized: false };
+      if (store === 'redis') options.store = connectRedisStore(config.PREFIXES.fastifyRedis);
+      return {
+        routes: sessionRoutes(common.Req(), (req) => req.session),
+        setup: async (app) => {
+          await app.register(require('@fastify/cookie'));
+          await app.register(require('@fastify/session'), options);
+        },
+      };
+    }
+    case 'bare':
+      return { routes: bareRoutes() };
+    case 'probe':
+      return probe(contender.probe);
+    case 'raw-redis':
+      return { routes: rawRedisRoutes(platform) };
+  }
+  throw new Error(`unknown kind ${kind}`);
+}
+
+async function main() {
+  const { imports = [], routes, setup } = await build();
+  const AppModule = defineModule({ imports, controllers: [defineController(routes)] });
+  const logger = ['error', 'warn'];
+  let app;
+  if (contender.platform === 'fastify') {
+    const { FastifyAdapter } = require('@nestjs/platform-fastify');
+    app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger });
+  } else {
+    app = await NestFactory.create(AppModule, { logger });
+  }
+  if (setup) await setup(app);
+  app.enableShutdownHooks();
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address();
+
+  process.on('message', async (message) => {
+    try {
+      if (message.type === 'stats') {
+        const memory = process.memoryUsage();
+        const cpu = process.cpuUsage();
+        process.send({ type: 'stats', id: message.id, ...counters, cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed });
+      } else if (message.type === 'prune') {
+        if (!onPrune) throw new Error('this contender has no prune()');
+        const started = process.hrtime.bigint();
+        const deleted = await onPrune();
+        process.send({ type: 'prune', id: message.id, deleted, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+      } else if (message.type === 'close') {
+        await app.close();
+        process.exit(0);
+      }
+    } catch (error) {
+      process.send({ type: 'error', id: message.id, message: String(error && error.stack || error) });
+    }
+  });
+  process.send({ type: 'ready', port });
+}
+
+// The runner owns this process: when it goes, so does the server.
+process.on('disconnect', () => process.exit(0));
+main().catch((error) => {
+  console.error(`[${contender.id}] failed to start: ${error && error.stack || error}`);
+  if (process.send) process.send({ type: 'failed', message: String(error && error.message || error) });
+  process.exit(1);
+});
