@@ -11,12 +11,15 @@ const NEST_SESSION_STORES = [
   { store: 'memory', backend: 'memory', label: 'memory store' },
   { store: 'redis', backend: 'redis', label: 'Redis' },
   { store: 'typeorm', backend: 'postgres', label: 'TypeORM/PostgreSQL' },
+  // The same Redis store with `asyncContext: false`: what AsyncLocalStorage costs per request.
+  { store: 'redis', backend: 'redis', label: 'Redis, asyncContext off', variant: 'noctx' },
 ];
 
 const CONTENDERS = [
-  ...NEST_SESSION_STORES.flatMap(({ store, backend, label }) =>
+  ...NEST_SESSION_STORES.flatMap(({ store, backend, label, variant }) =>
     ['express', 'fastify'].map((platform) => ({
-      id: `nest-session/${store}/${platform}`,
+      id: `nest-session/${variant ? `${store}-${variant}` : store}/${platform}`,
+      asyncContext: variant !== 'noctx',
       label: `nest-session, ${label} (${platform === 'express' ? 'Express' : 'Fastify'})`,
       family: 'nest-session',
       kind: 'nest-session',

@@ -213,7 +213,7 @@ async function build() {
       const { SessionModule, Session } = require('nest-session');
       const sessionStore = await nestSessionStore(store);
       return {
-        imports: [SessionModule.forRoot({ secret: config.SECRET, store: sessionStore })],
+        imports: [SessionModule.forRoot({ secret: config.SECRET, store: sessionStore, asyncContext: contender.asyncContext })],
         routes: sessionRoutes(Session(), (session) => session),
       };
     }
