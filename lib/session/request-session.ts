@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import * as http from '../utils/http';
-import { LateCookieError, type OpenedSession, type SessionManager } from './session-manager';
+import { LateCookieError } from './session-cookie';
+import type { OpenedSession, SessionManager } from './session-manager';
 import type { SessionController, SessionObject } from './session-object';
 
 const logger = new Logger('SessionModule');

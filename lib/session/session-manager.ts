@@ -4,11 +4,12 @@ import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors/session.errors';
 import { CookieSessionStore } from '../stores/cookie-session.store';
 import type { SessionStore, StoredData } from '../stores/session-store';
-import { readCookies, serializeCookie, serializeDeletion, type CookieAttributes } from '../utils/cookie';
+import { readCookies, type CookieAttributes } from '../utils/cookie';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
 import { PERMANENT_KEY, SessionObject, type SessionController } from './session-object';
+import { CookieWriter, LateCookieError } from './session-cookie';
 
 /** Browsers keep at most 4096 bytes of name and value per cookie. */
 const COOKIE_LIMIT = 4096;
@@ -298,46 +299,5 @@ export class SessionManager {
     if (!key) return undefined;
     if (Object.hasOwn(set, key)) return set[key] === null ? null : String(set[key]);
     return unset.includes(key) ? null : undefined;
-  }
-}
-
-/** Sets or deletes the session cookie with Vary and Cache-Control, once the response allows it. */
-class CookieWriter {
-  constructor(
-    private readonly manager: SessionManager,
-    private readonly request: http.PlatformRequest,
-    private readonly response: http.PlatformResponse,
-    accessed: boolean,
-  ) {
-    if (accessed && !http.headersSent(response)) http.varyOnCookie(response);
-  }
-
-  set(value: string, permanent: boolean, now: number): void {
-    const { lifetime } = this.manager.options;
-    const attributes = this.manager.cookieAttributes(this.request, permanent ? new Date(now + lifetime) : undefined);
-    if (permanent) attributes.maxAge = Math.floor(lifetime / 1000);
-    this.write(serializeCookie(this.manager.options.cookie.name, value, attributes));
-  }
-
-  remove(): void {
-    this.write(serializeDeletion(this.manager.options.cookie.name, this.manager.cookieAttributes(this.request)));
-  }
-
-  /** An existing server-side session is saved even when the response already left; only the refresh is lost then. */
-  private write(header: string): void {
-    if (http.headersSent(this.response)) return;
-    http.setCookieHeader(this.response, this.manager.options.cookie.name, header);
-    http.varyOnCookie(this.response);
-    http.keepOutOfSharedCaches(this.response);
-  }
-}
-
-/** The response left before the session cookie could be set (a handler that used `@Res()`). */
-export class LateCookieError extends Error {
-  constructor() {
-    super(
-      'nest-session: the response was sent before the session could set its cookie. In handlers that send the response themselves (@Res()), call `await session.save()` before sending, or use @Res({ passthrough: true }).',
-    );
-    this.name = 'LateCookieError';
   }
 }
