@@ -79,8 +79,9 @@ export function attachRequestSession(manager: SessionManager, request: http.Plat
   if (!state) {
     state = new RequestSession(manager, request, response);
     requests.set(key, state);
-  } else if (response !== http.rawRequest(response) || state.response === undefined) {
-    // Keep the platform's reply (Fastify) over Node's raw response seen by middleware.
+  } else if (response.raw !== undefined) {
+    // Fastify's reply, seen by guards and the interceptor, replaces the raw response the
+    // middleware saw, so headers go through Fastify's own header handling.
     state.response = response;
   }
   return state;

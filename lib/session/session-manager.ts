@@ -8,7 +8,7 @@ import { readCookies, type CookieAttributes } from '../utils/cookie';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
-import { PERMANENT_KEY, SessionObject, type SessionController } from './session-object';
+import { hasChanges, PERMANENT_KEY, SessionObject, type SessionController } from './session-object';
 import { CookieWriter, LateCookieError } from './session-cookie';
 
 /** Browsers keep at most 4096 bytes of name and value per cookie. */
@@ -102,15 +102,18 @@ export class SessionManager {
     // A new session, or a cookie-store session, exists only in the cookie it is about to get:
     // with the response gone, saving it would only leave an orphan record behind.
     const late = http.headersSent(response);
+    // Each touched value is encoded once per commit: the change-set and the full data together.
+    const snapshot = session.snapshot();
+    const { data } = snapshot;
+    const modified = session.saveForced || hasChanges(snapshot);
 
     if (this.cookieStore) {
       if (session.isEmpty()) {
-        if (opened.cookieSent && (session.modified || session.destroyed)) cookie.remove();
+        if (opened.cookieSent && (modified || session.destroyed)) cookie.remove();
         return;
       }
-      if (!(session.modified || session.regenerated || session.isNew || refresh || opened.resign || this.idleRefreshDue(session, now))) return;
+      if (!(modified || session.regenerated || session.isNew || refresh || opened.resign || this.idleRefreshDue(session, now))) return;
       if (late) throw new LateCookieError();
-      const data = session.encodeAll();
       const value = this.cookieStore.codec.encode({ data, createdAt: session.createdAt }, now);
       const size = this.options.cookie.name.length + 1 + value.length;
       if (size > COOKIE_LIMIT) {
@@ -129,7 +132,6 @@ export class SessionManager {
         return;
       }
       if (late) throw new LateCookieError();
-      const data = session.encodeAll();
       this.checkSize(data);
       await this.call('save', () =>
         this.store.save(id, { create: true, set: data, unset: [], createdAt: session.createdAt, touchedAt: now, ttl: this.options.lifetime, userId: this.userIdOf(data) }),
@@ -139,10 +141,8 @@ export class SessionManager {
       return;
     }
 
-    const changes = session.changes();
-    if (Object.keys(changes.set).length > 0 || changes.unset.length > 0 || session.saveForced) {
-      if (session.saveForced) Object.assign(changes.set, session.encodeAll());
-      const data = session.encodeAll();
+    if (modified) {
+      const changes = { set: session.saveForced ? { ...data } : snapshot.set, unset: snapshot.unset };
       this.checkSize(data);
       const outcome = await this.call('save', () =>
         this.store.save(id, {
@@ -176,7 +176,7 @@ export class SessionManager {
           session.reset(generateSessionId(), now, this.defaultData());
           return;
         }
-        session.markSaved(session.encodeAll(), now);
+        session.markSaved(data, now);
       }
       if (refresh) cookie.set(this.signer.sign(id), permanent, now);
     } else if (opened.resign) {

@@ -30,6 +30,16 @@ export interface SessionChanges {
   unset: string[];
 }
 
+/** The changes and the full encoded data, from one encoding pass. */
+export interface SessionSnapshot extends SessionChanges {
+  data: StoredData;
+}
+
+/** True when a change-set holds anything to write. */
+export function hasChanges(changes: SessionChanges): boolean {
+  return changes.unset.length > 0 || Object.keys(changes.set).length > 0;
+}
+
 /**
  * The session object handed to application code. It keeps the data as loaded (encoded) and
  * decodes a key only when it is read. At save time, each key that was read or written is encoded
@@ -72,9 +82,7 @@ export class SessionObject implements Session<Record<string, any>> {
     return this.accessedFlag;
   }
   get modified(): boolean {
-    if (this.forceSave) return true;
-    const changes = this.changes();
-    return Object.keys(changes.set).length > 0 || changes.unset.length > 0;
+    return this.forceSave || hasChanges(this.snapshot());
   }
   set modified(value: boolean) {
     this.forceSave = value;
@@ -177,25 +185,32 @@ export class SessionObject implements Session<Record<string, any>> {
     return this.allKeys().every((key) => key === PERMANENT_KEY);
   }
 
-  /** Keys written or removed since loading, with nested mutations found by re-encoding. */
-  changes(): SessionChanges {
+  /**
+   * One encoding pass over the keys this request touched: the full data as it stands now, and
+   * the keys written or removed since loading (nested mutations found by comparing encodings).
+   */
+  snapshot(): SessionSnapshot {
+    const data: StoredData = {};
+    for (const key of Object.keys(this.baseline)) if (!this.removed.has(key)) data[key] = this.baseline[key];
     const set: StoredData = {};
     for (const [key, value] of this.values) {
       const encoded = this.codec.encode(value);
-      if (!Object.hasOwn(this.baseline, key) || JSON.stringify(encoded) !== JSON.stringify(this.baseline[key])) {
-        set[key] = encoded;
-      }
+      data[key] = encoded;
+      if (!Object.hasOwn(this.baseline, key) || JSON.stringify(encoded) !== JSON.stringify(this.baseline[key])) set[key] = encoded;
     }
     const unset = [...this.removed].filter((key) => Object.hasOwn(this.baseline, key));
+    return { data, set, unset };
+  }
+
+  /** Keys written or removed since loading. */
+  changes(): SessionChanges {
+    const { set, unset } = this.snapshot();
     return { set, unset };
   }
 
   /** Every key and encoded value as they stand now (for creating a record or a cookie). */
   encodeAll(): StoredData {
-    const data: StoredData = {};
-    for (const key of Object.keys(this.baseline)) if (!this.removed.has(key)) data[key] = this.baseline[key];
-    for (const [key, value] of this.values) data[key] = this.codec.encode(value);
-    return data;
+    return this.snapshot().data;
   }
 
   /** After a successful save: what was saved becomes the new baseline. */

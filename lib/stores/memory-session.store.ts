@@ -51,7 +51,7 @@ export class MemorySessionStore extends SessionStore {
     const data: StoredData = { ...entry.data, ...structuredClone(write.set) };
     for (const key of write.unset) delete data[key];
     if (Object.keys(data).length === 0) {
-      await this.destroy(id);
+      this.remove(id);
       return 'deleted';
     }
     entry.data = data;
@@ -75,21 +75,24 @@ export class MemorySessionStore extends SessionStore {
   }
 
   async destroy(id: string): Promise<void> {
-    const entry = this.entries.get(id);
-    if (!entry) return;
-    this.entries.delete(id);
-    this.index(id, entry, null);
+    this.remove(id);
   }
 
   override async findByUser(userId: string): Promise<string[]> {
     return [...(this.users.get(userId) ?? [])].filter((id) => this.live(id));
   }
 
+  private remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    this.index(id, entry, null);
+  }
+
   private live(id: string): MemoryEntry | undefined {
     const entry = this.entries.get(id);
     if (entry && entry.expiresAt <= Date.now()) {
-      this.entries.delete(id);
-      this.index(id, entry, null);
+      this.remove(id);
       return undefined;
     }
     return entry;
@@ -114,7 +117,7 @@ export class MemorySessionStore extends SessionStore {
   private evict(): void {
     for (const [id] of this.entries) {
       if (this.entries.size <= this.maxSessions) return;
-      void this.destroy(id);
+      this.remove(id);
     }
   }
 }
