@@ -1,9 +1,10 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { USES_SESSION } from '../decorators/session.decorator';
+import { SessionContextError } from '../errors/session.errors';
 import { requestContext } from '../session/request-context';
 import { RequestSession, type SessionRuntime } from '../session/request-session';
 import { SESSION_RUNTIME } from '../session.constants';
+import { planHandler, type HandlerPlan } from './handler-plan';
 import { sessionCycle } from './session-cycle';
 
 /**
@@ -16,7 +17,7 @@ import { sessionCycle } from './session-cycle';
 @Injectable()
 export class SessionInterceptor implements NestInterceptor {
   private readonly logger = new Logger('SessionModule');
-  private readonly preloads = new WeakMap<object, boolean>();
+  private readonly plans = new WeakMap<object, HandlerPlan>();
 
   constructor(@Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime) {}
 
@@ -26,7 +27,9 @@ export class SessionInterceptor implements NestInterceptor {
     const request = http.getRequest();
     const response = http.getResponse();
     const cycle = { runtime: this.runtime, request, response, logger: this.logger };
-    const preload = this.preloads.get(context.getHandler()) ?? this.usesSession(context.getHandler());
+    const plan = this.planOf(context);
+    if (plan.nestSession && request.session === undefined) throw new SessionContextError(NEST_SESSION_HINT);
+    const preload = plan.preload;
     const asyncContext = this.runtime.sessions.options.asyncContext;
     if (!preload && !asyncContext) return sessionCycle(next.handle(), cycle);
 
@@ -36,10 +39,13 @@ export class SessionInterceptor implements NestInterceptor {
     return sessionCycle(handled, cycle, preload ? state.load() : undefined);
   }
 
-  /** Only a handler with a `@Session()` parameter needs the session opened before it runs. */
-  private usesSession(handler: object): boolean {
-    const uses = Reflect.getMetadata(USES_SESSION, handler) === true;
-    this.preloads.set(handler, uses);
-    return uses;
+  private planOf(context: ExecutionContext): HandlerPlan {
+    const handler = context.getHandler();
+    let plan = this.plans.get(handler);
+    if (!plan) this.plans.set(handler, (plan = planHandler(context.getClass(), handler)));
+    return plan;
   }
 }
+
+const NEST_SESSION_HINT =
+  "this handler uses @Session() from '@nestjs/common', which reads req.session, and req.session is not set. Import { Session } from 'nest-session' instead, or set requestSession: true in SessionModule.forRoot() to expose the session as req.session.";
