@@ -1,5 +1,8 @@
 import { Inject, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { createRequestSessionView } from './compat/express-session-view';
+import { installRequestSession } from './compat/install-request-session';
+import { attachRequestSession } from './session/request-session';
 import { createCookieCodec } from './codecs/create-cookie-codec';
 import { SessionOptionsError } from './errors/session.errors';
 import type { SessionModuleOptions } from './interfaces/session-options.interface';
@@ -46,6 +49,23 @@ const RESOLVED_OPTIONS = Symbol('nest-session:resolved-options');
       provide: SessionManager,
       inject: [RESOLVED_OPTIONS, SessionStore],
       useFactory: (options: ResolvedSessionOptions, store: SessionStore) => new SessionManager(options, store),
+    },
+    // TEMP wiring of `requestSession: true` until the new core lands (the lead redoes it there).
+    {
+      provide: 'nest-session:request-session-installer',
+      inject: [HttpAdapterHost, SessionManager, SESSION_MODULE_OPTIONS, RESOLVED_OPTIONS],
+      useFactory: (host: HttpAdapterHost, manager: SessionManager, raw: SessionModuleOptions, options: ResolvedSessionOptions) => {
+        if (!raw.requestSession) return false;
+        const info = { lifetime: options.lifetime, cookie: options.cookie };
+        // init$ replays: now under NestFactory.create(), or when Test.createTestingModule()'s
+        // createNestApplication() sets the adapter; both before main.ts's app.use() calls.
+        host.init$.subscribe(() =>
+          installRequestSession(host.httpAdapter, async (request, response) =>
+            createRequestSessionView(await attachRequestSession(manager, request, response).load(), info),
+          ),
+        );
+        return true;
+      },
     },
     SessionService,
     SessionContextMiddleware,
