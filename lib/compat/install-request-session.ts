@@ -39,6 +39,8 @@ export function installRequestSession(httpAdapter: RequestSessionHttpAdapter, op
   if (type === 'express') {
     instance.use(rawMiddleware(open));
   } else if (type === 'fastify') {
+    // Plugins that need a session declare it (@fastify/flash, which @fastify/passport registers).
+    if (!instance.hasRequestDecorator('session')) instance.decorateRequest('session', null);
     if (typeof instance.use === 'function') instance.use(rawMiddleware(open));
     instance.addHook('onRequest', async (request: any, reply: any) => {
       let view: object;
