@@ -38,6 +38,14 @@ function logout(request: any): Promise<void> {
   });
 }
 
+/** Passport's logIn with options: a callback on Express, a promise from @fastify/passport. */
+function logIn(request: any, user: unknown, options: object): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const returned = request.logIn(user, options, (error?: unknown) => (error ? reject(error) : resolve()));
+    if (returned && typeof returned.then === 'function') returned.then(resolve, reject);
+  });
+}
+
 /** Routes written the way express-session apps write them: `req.session`, `req.user`. */
 @Controller()
 export class AuthController {
@@ -74,6 +82,29 @@ export class AuthController {
     nest.viaNest = (nest.viaNest ?? 0) + 1;
     ours.set('viaOurs', (ours.get('viaOurs') ?? 0) + 1);
     return { oursSeesNest: ours.get('viaNest'), nestSeesOurs: nest.viaOurs, sameId: nest.id === ours.id };
+  }
+
+  /** Passport's keepSessionInfo: the new session gets the keys of the old one. */
+  @Post('login-keep')
+  @HttpCode(200)
+  async loginKeep(@Req() request: any) {
+    await logIn(request, findUser('bob', 'bob-password'), { keepSessionInfo: true });
+    return { id: request.session.id, data: { ...request.session } };
+  }
+
+  /** The object protocol on req.session, as middleware uses it. */
+  @Post('protocol')
+  @HttpCode(200)
+  protocol(@Req() request: any) {
+    const session = request.session;
+    session.a = 1;
+    session.b = { nested: [] };
+    session.b.nested.push('x');
+    const before = { keys: Object.keys(session), hasA: 'a' in session, hasZ: 'z' in session, json: JSON.parse(JSON.stringify(session)) };
+    delete session.a;
+    session.set('c', 3);
+    session.set('gone', undefined);
+    return { before, after: { keys: Object.keys(session), a: session.a, c: session.get('c'), cookie: session.cookie.maxAge, isFunction: typeof session.regenerate } };
   }
 
   @Post('write/:key')

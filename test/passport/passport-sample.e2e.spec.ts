@@ -29,7 +29,7 @@ describe('the Passport variant of the sample (sample/dist/passport-main.js)', ()
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build:sample" first.`);
     dataDir = mkdtempSync(join(tmpdir(), 'nest-session-passport-sample-'));
-    const env = { ...process.env, PORT: String(PORT), SAMPLE_DATA_DIR: dataDir, SESSION_SECRET: 'secret-of-the-passport-sample-test-0123456789' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), SAMPLE_DATA_DIR: dataDir, SESSION_SECRET: 'secret-of-the-passport-sample-test-0123456789' };
     delete env.REDIS_URL;
     delete env.DATABASE_URL;
     child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
