@@ -1,6 +1,7 @@
 import { Controller, Get, Module, Req } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SessionModule, type SessionModuleOptions } from '../../lib';
 import { RedisSessionStore } from '../../lib/stores/redis-session.store';
@@ -19,13 +20,20 @@ class SeenController {
 }
 
 /** A main.ts with one `app.use()` middleware and, on Fastify, one plugin hook. */
-async function createApp(platform: Platform, options: SessionModuleOptions): Promise<{ app: INestApplication; url: string }> {
+async function createApp(platform: Platform, options: SessionModuleOptions, how: 'NestFactory' | 'Test' = 'NestFactory'): Promise<{ app: INestApplication; url: string }> {
   @Module({ imports: [SessionModule.forRoot(options)], controllers: [SeenController] })
   class AppModule {}
-  const app =
-    platform === 'express'
-      ? await NestFactory.create(AppModule, { logger: false })
-      : await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { logger: false });
+  let app: INestApplication;
+  if (how === 'Test') {
+    // An e2e test of the app: the providers are built before the platform exists.
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = platform === 'express' ? moduleRef.createNestApplication({ logger: false }) : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+  } else {
+    app =
+      platform === 'express'
+        ? await NestFactory.create(AppModule, { logger: false })
+        : await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { logger: false });
+  }
   app.use((request: any, response: any, next: () => void) => {
     response.setHeader('x-middleware-saw-session', String(typeof request.session?.get === 'function'));
     next();
@@ -48,6 +56,18 @@ for (const platform of PLATFORMS) {
   describe(`requestSession on ${platform}`, () => {
     it("req.session exists in main.ts's app.use() middleware, plugin hooks and handlers", async () => {
       const { app, url } = await createApp(platform, { secret: SECRET, requestSession: true });
+      try {
+        const reply = await new Browser(url).get('/seen');
+        expect(reply.json).toEqual({ handler: true });
+        expect(reply.headers.get('x-middleware-saw-session')).toBe('true');
+        if (platform === 'fastify') expect(reply.headers.get('x-plugin-saw-session')).toBe('true');
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('the same under Test.createTestingModule(), as apps build their e2e tests', async () => {
+      const { app, url } = await createApp(platform, { secret: SECRET, requestSession: true }, 'Test');
       try {
         const reply = await new Browser(url).get('/seen');
         expect(reply.json).toEqual({ handler: true });
