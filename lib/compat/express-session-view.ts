@@ -152,15 +152,17 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
   const reserved = (key: string | symbol) => Object.hasOwn(methods, key) || Object.hasOwn(accessors, key);
 
   const view: RequestSessionView = new Proxy({} as RequestSessionView, {
-    get(_target, key) {
+    get(target, key) {
       if (Object.hasOwn(accessors, key)) return accessors[key as string]();
       if (Object.hasOwn(methods, key)) return methods[key as string];
-      // Not data: symbols, and `then`, which `await` and promise resolution probe.
-      if (typeof key === 'symbol' || key === 'then') return undefined;
+      // Symbols are not data (libraries tag objects with them): they live on the target.
+      if (typeof key === 'symbol') return Reflect.get(target, key);
+      // `await` and promise resolution probe `then`; it must not count as reading the session.
+      if (key === 'then') return undefined;
       return data.get(key);
     },
-    set(_target, key, value) {
-      if (typeof key === 'symbol') return false;
+    set(target, key, value) {
+      if (typeof key === 'symbol') return Reflect.set(target, key, value);
       if (Object.hasOwn(writable, key)) writable[key](value);
       else if (!reserved(key)) data.set(key, value);
       return true;
