@@ -109,6 +109,15 @@ export interface SessionModuleOptions {
    */
   asyncContext?: boolean;
   /**
+   * Expose the session as `req.session`, opened before the app's own middleware and plugins, with
+   * express-session's and @fastify/session's interface, so Passport (`passport.session()`,
+   * `req.logIn`, `req.logout`), @fastify/passport and Nest's own `@Session()` work unchanged.
+   * Every request that carries a session cookie then reads its session up front (a visitor with
+   * no cookie still costs no store call).
+   * @default false
+   */
+  requestSession?: boolean;
+  /**
    * Session key that holds the logged-in user's id. When set, the store keeps an index from user
    * to sessions, and `SessionService.destroyUserSessions()` can log a user out everywhere. Needs
    * a store that implements `findByUser`.

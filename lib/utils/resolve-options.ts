@@ -29,6 +29,7 @@ export interface ResolvedSessionOptions {
   maxSize: number;
   maxDepth: number;
   asyncContext: boolean;
+  requestSession: boolean;
   userKey?: string;
 }
 
@@ -72,6 +73,7 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
     maxSize: options.maxSize ?? 64 * 1024,
     maxDepth: options.maxDepth ?? 32,
     asyncContext: options.asyncContext ?? false,
+    requestSession: options.requestSession ?? false,
     userKey: options.userKey,
   };
   positive('lifetime', resolved.lifetime);
