@@ -23,10 +23,9 @@ export function describePath(path: EncodePath): string {
   return text;
 }
 
-/** The error for a value the encoder refuses, naming where it sits: `session key "a.b" ...`. */
+/** The error for a value the encoder refuses, naming where it sits: `session key "a.b": ...`. */
 export function refuseAt(path: EncodePath, problem: string): SessionDataError {
-  const where = path.length > 0 ? `session key ${JSON.stringify(describePath(path))}` : 'the session value';
-  return new SessionDataError(`${where} ${problem}`);
+  return new SessionDataError(path.length > 0 ? `session key ${JSON.stringify(describePath(path))}: ${problem}` : problem);
 }
 
 /**
@@ -36,6 +35,6 @@ export function refuseAt(path: EncodePath, problem: string): SessionDataError {
  */
 export function assertEncodableKey(key: string, path: EncodePath): void {
   if (FORBIDDEN_KEYS.has(key)) {
-    throw refuseAt(path, `is refused: the key ${JSON.stringify(key)} could reach an object's prototype, so it is never stored`);
+    throw refuseAt(path, `the key ${JSON.stringify(key)} is refused, as it could reach an object's prototype`);
   }
 }

@@ -145,13 +145,13 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
   }
 
   private encodeValue(value: unknown, depth: number, path: EncodePath): JsonValue {
-    if (depth > this.maxDepth) throw refuseAt(path, `is nested deeper than ${this.maxDepth} levels, or is circular`);
+    if (depth > this.maxDepth) throw refuseAt(path, `session data is nested deeper than ${this.maxDepth} levels, or is circular`);
     if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
     if (typeof value === 'number') return Number.isFinite(value) ? value : null;
     if (typeof value === 'bigint') {
-      throw refuseAt(path, "holds a bigint, which cannot be kept in a Flask session: use a number or a string");
+      throw refuseAt(path, 'a bigint cannot be kept in a Flask session: use a number or a string');
     }
-    if (typeof value !== 'object') throw refuseAt(path, `holds a ${typeof value}, which cannot be kept in a session`);
+    if (typeof value !== 'object') throw refuseAt(path, `a ${typeof value} cannot be kept in a session`);
     // Tuples are arrays, so they are tested before lists (Flask's order: tuple, then list).
     if (value instanceof FlaskTuple) return { ' t': this.encodeItems(value, depth, path) };
     if (Array.isArray(value)) return this.encodeItems(value, depth, path);
@@ -161,7 +161,7 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
     if (value instanceof FlaskUuid) return { ' u': value.hex };
     if (value instanceof Date) return { ' d': httpDate(value, path) };
     if (value instanceof Map || value instanceof Set) {
-      throw refuseAt(path, `holds a ${value.constructor.name}, which cannot be kept in a Flask session: Flask's format has no such type`);
+      throw refuseAt(path, `a ${value.constructor.name} cannot be kept in a Flask session: Flask's format has no such type`);
     }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1, path);
@@ -243,7 +243,7 @@ function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
 function httpDate(date: Date, path: EncodePath): string {
   const year = date.getUTCFullYear();
   if (Number.isNaN(year) || year < 1 || year > 9999) {
-    throw refuseAt(path, 'holds a Date outside the years 1 to 9999 (or an invalid Date), which cannot be kept in a Flask session');
+    throw refuseAt(path, 'a Date outside the years 1 to 9999 (or an invalid Date) cannot be kept in a Flask session');
   }
   // toUTCString pads the year to four digits and drops the milliseconds, as http_date does.
   return date.toUTCString();

@@ -39,11 +39,11 @@ export class TaggedJsonCodec implements ValueCodec {
   }
 
   private encodeValue(value: unknown, depth: number, path: EncodePath): JsonValue {
-    if (depth > this.maxDepth) throw refuseAt(path, `is nested deeper than ${this.maxDepth} levels, or is circular`);
+    if (depth > this.maxDepth) throw refuseAt(path, `session data is nested deeper than ${this.maxDepth} levels, or is circular`);
     if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
     if (typeof value === 'number') return Number.isFinite(value) ? value : null;
     if (typeof value === 'bigint') return { ' n': value.toString() };
-    if (typeof value !== 'object') throw refuseAt(path, `holds a ${typeof value}, which cannot be kept in a session`);
+    if (typeof value !== 'object') throw refuseAt(path, `a ${typeof value} cannot be kept in a session`);
     if (Array.isArray(value)) return this.encodeItems(value, depth, path);
     if (value instanceof Date) return { ' d': value.toISOString() };
     if (value instanceof Uint8Array) return { ' b': Buffer.from(value).toString('base64') };
