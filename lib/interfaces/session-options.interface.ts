@@ -74,7 +74,9 @@ export interface SessionModuleOptions {
   idleTimeout?: number;
   /**
    * End a session this many milliseconds after it was created (or regenerated), however active.
-   * Enforced on the server, for every store. `0` turns it off.
+   * Enforced on the server, for every store and cookie format. With `cookieFormat: 'flask'` the
+   * creation time travels in the session under the reserved key `_nest_created` (Unix seconds),
+   * which Flask keeps like any other key. `0` turns it off.
    * @default 0
    */
   absoluteTimeout?: number;
@@ -102,10 +104,10 @@ export interface SessionModuleOptions {
   maxDepth?: number;
   /**
    * Carry the request's session in Node's AsyncLocalStorage, so that `SessionService.current()`
-   * works in any provider, guards included. On Node 20 AsyncLocalStorage costs every request
-   * some CPU (measured in bench/: about 35 µs on a trivial Fastify route); an app that reaches the
-   * session only through `@Session()` and `SessionService.fromContext()` can turn it off.
-   * @default true
+   * works in any provider, guards included. Opt-in: on Node 20 AsyncLocalStorage costs every
+   * request some CPU (measured in bench/: about 35 µs on a trivial Fastify route), and
+   * `@Session()` and `SessionService.fromContext()` need none of it.
+   * @default false
    */
   asyncContext?: boolean;
   /**
