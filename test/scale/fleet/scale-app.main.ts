@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Session, SessionModule, SessionService } from '../../../lib';
 import { openStore, type StoreSpec } from './store-spec';
 
@@ -84,7 +83,8 @@ async function main(): Promise<void> {
   const options = { logger: ['error' as const, 'warn' as const] };
   const app: INestApplication =
     process.env.PLATFORM === 'fastify'
-      ? await NestFactory.create(ScaleAppModule, new FastifyAdapter(), options)
+      ? // Loaded only here: an Express process does not pay for loading Fastify.
+        await NestFactory.create(ScaleAppModule, new (require('@nestjs/platform-fastify') as typeof import('@nestjs/platform-fastify')).FastifyAdapter(), options)
       : await NestFactory.create(ScaleAppModule, options);
   await app.listen(Number(process.env.PORT), '127.0.0.1');
   process.stdout.write(`ready ${process.env.PORT}\n`);
