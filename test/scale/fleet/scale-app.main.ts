@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Session, SessionModule, SessionService } from '../../../lib';
+import { SessionModule } from '../../../lib';
+import { ScaleController } from './scale.controller';
 import { openStore, type StoreSpec } from './store-spec';
 
 /**
@@ -11,59 +12,6 @@ import { openStore, type StoreSpec } from './store-spec';
  * environment: PLATFORM (express | fastify), PORT, STORE (a JSON {@link StoreSpec}), SECRET,
  * STORE_TIMEOUT. It prints `ready <port>` once it listens and closes cleanly on SIGTERM.
  */
-@Controller()
-class ScaleController {
-  constructor(@Inject(SessionService) private readonly sessions: SessionService) {}
-
-  @Post('login/:user')
-  @HttpCode(200)
-  async login(@Session() session: Session, @Param('user') user: string) {
-    await session.regenerate();
-    session.set('uid', user);
-    return { pid: process.pid };
-  }
-
-  @Post('write/:key')
-  @HttpCode(200)
-  write(@Session() session: Session, @Param('key') key: string, @Body() body: { value: string }) {
-    session.set(key, body.value);
-    return { pid: process.pid };
-  }
-
-  @Get('session')
-  read(@Session() session: Session) {
-    return { pid: process.pid, isNew: session.isNew, data: session.toJSON() };
-  }
-
-  @Post('regenerate')
-  @HttpCode(200)
-  async regenerate(@Session() session: Session) {
-    await session.regenerate();
-    return { pid: process.pid };
-  }
-
-  @Post('logout')
-  @HttpCode(200)
-  async logout(@Session() session: Session) {
-    await session.destroy();
-    return { pid: process.pid };
-  }
-
-  /** "Log out everywhere": every session of the current user, on whichever process made it. */
-  @Post('logout-everywhere')
-  @HttpCode(200)
-  async logoutEverywhere(@Session() session: Session) {
-    const user = session.get('uid');
-    const destroyed = user === undefined ? 0 : await this.sessions.destroyUserSessions(String(user));
-    return { pid: process.pid, destroyed };
-  }
-
-  @Get('health')
-  health() {
-    return { pid: process.pid };
-  }
-}
-
 async function main(): Promise<void> {
   const spec = JSON.parse(process.env.STORE ?? '') as StoreSpec;
   const { store, close } = await openStore(spec);
