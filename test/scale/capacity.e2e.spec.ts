@@ -96,7 +96,7 @@ describeWith(['redis-server'])('Capacity: Redis server cost per session operatio
     expect(read.calls).toBeCloseTo(1, 2);
     expect(save.calls).toBeLessThanOrEqual(1.01);
     expect(touch.calls).toBeLessThanOrEqual(1.05);
-    expect(login.calls).toBeLessThanOrEqual(3.01);
+    expect(login.calls).toBeLessThanOrEqual(3.1);
     for (const cost of costs) expect(cost.commandUs).toBeGreaterThan(0);
   }, 120000);
 });
@@ -137,7 +137,8 @@ describeWithPostgresBinaries()('Capacity: PostgreSQL cost per session operation'
   it('states statements, backend CPU and latency per read, write and touch', async () => {
     const postmaster = findProcess('postgres', `-p ${server.port}`);
     expect(postmaster).toBeDefined();
-    const n = OPS / 4;
+    // Fewer than for Redis: each costs ~20x more, and 400 still gives 100+ ms of CPU to measure.
+    const n = OPS / 10;
     const ids = Array.from({ length: n }, newId);
     const measure = async (op: string, run: (id: string) => Promise<unknown>) => {
       const tree = processTree(postmaster as number);
