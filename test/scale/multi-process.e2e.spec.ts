@@ -1,5 +1,5 @@
-import { describeWith } from '../setup/services';
-import { type Fleet, type Platform, startFleet } from './fleet/fleet';
+import { describeWith, serviceUp } from '../setup/services';
+import { type Fleet, type Platform, startSharedFleets } from './fleet/fleet';
 import { FleetBrowser } from './fleet/fleet-browser';
 import { QUEUE_TIMEOUT, STORE_TARGETS } from './fleet/store-targets';
 
@@ -7,8 +7,29 @@ import { QUEUE_TIMEOUT, STORE_TARGETS } from './fleet/store-targets';
  * Sessions exist so that a user can land on any app server. For each store, three separate app
  * processes (Express, Fastify, Express: every hop crosses platforms too) share it, and one
  * browser's requests go round-robin over them, as behind a load balancer without sticky sessions.
+ * The three processes serve one app per store, each on its own port (17400-17414).
  */
 const PLATFORMS: Platform[] = ['express', 'fastify', 'express'];
+const fleets = new Map<string, Fleet>();
+const cleanups: Array<() => Promise<void>> = [];
+let stopAll: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  const up = STORE_TARGETS.filter((target) => target.services.every(serviceUp));
+  const opened = await Promise.all(up.map((target) => target.open()));
+  cleanups.push(...opened.map(({ cleanup }) => cleanup));
+  const ports = up.map((target) => {
+    const first = 17400 + STORE_TARGETS.indexOf(target) * 3;
+    return [first, first + 1, first + 2];
+  });
+  const started = await startSharedFleets({ platform: PLATFORMS, fleets: opened.map(({ spec }, i) => ({ store: spec, ports: ports[i] })), storeTimeout: QUEUE_TIMEOUT });
+  stopAll = started.stop;
+  up.forEach((target, i) => fleets.set(target.name, started.fleets[i]));
+}, 120000);
+afterAll(async () => {
+  await stopAll?.();
+  await Promise.all(cleanups.map((cleanup) => cleanup()));
+}, 30000);
 
 /** The same browser state (cookie jar) on a fresh round-robin client: an old cookie replayed. */
 function replay(jar: Map<string, string>, urls: string[]): FleetBrowser {
@@ -20,19 +41,11 @@ function replay(jar: Map<string, string>, urls: string[]): FleetBrowser {
 STORE_TARGETS.forEach((target, index) => {
   describeWith(target.services)(`${target.name}: 3 app processes, one store, requests spread round-robin`, () => {
     let fleet: Fleet;
-    let cleanup: () => Promise<void>;
     const servers = [0, 1, 2];
 
-    beforeAll(async () => {
-      const opened = await target.open();
-      cleanup = opened.cleanup;
-      const first = 17400 + index * 3;
-      fleet = await startFleet({ platform: PLATFORMS, store: opened.spec, ports: [first, first + 1, first + 2], storeTimeout: QUEUE_TIMEOUT });
-    }, 90000);
-    afterAll(async () => {
-      await fleet?.stop();
-      await cleanup?.();
-    }, 30000);
+    beforeAll(() => {
+      fleet = fleets.get(target.name) as Fleet;
+    });
 
     it('logs in on one process and reads the session on the next ones', async () => {
       const browser = new FleetBrowser(fleet.urls);

@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import type { AppSpec } from './scale-app.main';
 import type { StoreSpec } from './store-spec';
 
 export type Platform = 'express' | 'fastify';
@@ -28,23 +29,37 @@ const START_TIMEOUT = 60000;
 
 /** Starts the processes in parallel and resolves once every one of them listens. */
 export async function startFleet({ platform, store, ports, storeTimeout = 1000 }: FleetOptions): Promise<Fleet> {
-  const children = ports.map((port, i) =>
-    spawn(process.execPath, ['-r', join(__dirname, 'register-swc.js'), join(__dirname, 'scale-app.main.ts')], {
+  const [fleet] = (await startSharedFleets({ platform, fleets: [{ store, ports }], storeTimeout })).fleets;
+  return fleet;
+}
+
+/**
+ * Several fleets of the same size (one per store) served by the same processes: process `i`
+ * runs app `i` of every fleet, each on its own port. Cheaper to start than one process per app,
+ * and each fleet's apps are still in separate processes.
+ */
+export async function startSharedFleets({ platform, fleets, storeTimeout = 1000 }: { platform: Platform | Platform[]; fleets: Array<{ store: StoreSpec; ports: number[] }>; storeTimeout?: number }): Promise<{ fleets: Fleet[]; stop(): Promise<void> }> {
+  const size = fleets[0].ports.length;
+  const children = Array.from({ length: size }, (_, i) => {
+    const apps: AppSpec[] = fleets.map(({ store, ports }) => ({ port: ports[i], store }));
+    return spawn(process.execPath, ['-r', join(__dirname, 'register-swc.js'), join(__dirname, 'scale-app.main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, PLATFORM: Array.isArray(platform) ? platform[i % platform.length] : platform, PORT: String(port), STORE: JSON.stringify(store), SECRET, STORE_TIMEOUT: String(storeTimeout) },
-    }),
-  );
+      env: { ...process.env, PLATFORM: Array.isArray(platform) ? platform[i % platform.length] : platform, APPS: JSON.stringify(apps), SECRET, STORE_TIMEOUT: String(storeTimeout) },
+    });
+  });
   const stop = () => Promise.all(children.map(terminate)).then(() => undefined);
   try {
-    await Promise.all(children.map((child, i) => ready(child, ports[i])));
+    await Promise.all(children.map((child, i) => ready(child, fleets.map(({ ports }) => ports[i]))));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { urls: ports.map((port) => `http://127.0.0.1:${port}`), pids: children.map((child) => child.pid as number), stop };
+  const pids = children.map((child) => child.pid as number);
+  return { fleets: fleets.map(({ ports }) => ({ urls: ports.map((port) => `http://127.0.0.1:${port}`), pids, stop })), stop };
 }
 
-function ready(child: ChildProcessWithoutNullStreams, port: number): Promise<void> {
+function ready(child: ChildProcessWithoutNullStreams, ports: number[]): Promise<void> {
+  const port = ports.join(', ');
   return new Promise((resolvePromise, reject) => {
     let out = '';
     let err = '';
@@ -56,7 +71,7 @@ function ready(child: ChildProcessWithoutNullStreams, port: number): Promise<voi
     child.stderr.on('data', (chunk) => (err += chunk));
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      if (out.includes(`ready ${port}`)) {
+      if (ports.every((one) => out.includes(`ready ${one}\n`))) {
         clearTimeout(timer);
         resolvePromise();
       }
