@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -23,7 +22,7 @@ export default defineConfig({
   resolve: {
     // The specs import the library by its published name; they run against lib/ (the sample and the
     // package specs run against the build).
-    alias: [{ find: /^nest-session$/, replacement: join(__dirname, 'lib/index.ts') }],
+    alias: [{ find: /^nest-session$/, replacement: `${import.meta.dirname}/lib/index.ts` }],
   },
   test: {
     globals: true,
