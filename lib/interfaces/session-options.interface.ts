@@ -103,10 +103,11 @@ export interface SessionModuleOptions {
   /** Deepest nesting accepted in session data, when writing and when parsing. @default 32 */
   maxDepth?: number;
   /**
-   * Carry the request's session in Node's AsyncLocalStorage, so that `SessionService.current()`
-   * works in any provider, guards included. Opt-in: on Node 20 AsyncLocalStorage costs every
-   * request some CPU (measured in bench/: about 35 µs on a trivial Fastify route), and
-   * `@Session()` and `SessionService.fromContext()` need none of it.
+   * Carry the request's session in Node's AsyncLocalStorage, entered by the interceptor, so that
+   * `SessionService.current()` works in the handler and every provider it calls (not in guards,
+   * which run before interceptors: use `fromContext()` there). Opt-in: AsyncLocalStorage costs
+   * every request some CPU (measured in bench/: about 35 µs on a trivial Fastify route on Node 20),
+   * and `@Session()` and `SessionService.fromContext()` need none of it.
    * @default false
    */
   asyncContext?: boolean;
