@@ -15,8 +15,8 @@ export { SessionService, type DestroyUserSessionsOptions } from './session.servi
 export { CookieSessionStore } from './stores/cookie-session.store';
 export { FileSessionStore, type FileSessionStoreOptions } from './stores/file';
 export { MemcachedSessionStore, type MemcachedSessionStoreOptions } from './stores/memcached';
-export * from './stores/memory-session.store';
+export * from './stores/memory';
 export { MongoSessionStore, type MongoSessionDocument, type MongoSessionStoreOptions } from './stores/mongo';
-export { RedisSessionStore, type RedisSessionStoreOptions } from './stores/redis-session.store';
+export { RedisSessionStore, type RedisClientLike, type RedisConnectionOptions, type RedisSessionStoreOptions } from './stores/redis';
 export * from './stores/typeorm';
 export * from './stores/session-store';

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SessionOptionsError } from '../../errors/session.errors';
-import { KeyedMutex } from '../keyed-mutex';
+import { KeyedMutex } from '../shared/keyed-mutex';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoredData } from '../session-store';
 import { SessionStore } from '../session-store';
 import { acquireLock, type FileLockOptions, releaseLock, tryLock } from './file-lock';

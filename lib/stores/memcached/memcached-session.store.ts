@@ -1,7 +1,7 @@
 import type { MemcacheClient, MemcacheClientOptions } from 'memcache-client';
 import { SessionOptionsError } from '../../errors/session.errors';
 import { loadOptional } from '../../utils/load-optional';
-import { KeyedMutex } from '../keyed-mutex';
+import { KeyedMutex } from '../shared/keyed-mutex';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoredData } from '../session-store';
 import { SessionStore } from '../session-store';
 import { CONFLICT, orConflict, withCas } from './memcached-cas';
