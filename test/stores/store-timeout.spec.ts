@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import { SessionStoreTimeoutError } from '../../lib';
 import { RedisSessionStore } from '../../lib/stores/redis';
 import { startServer, stopServers } from '../setup/redis-topology';
@@ -113,11 +113,11 @@ describe('typeorm store on SQLite: a save held up by another process writes noth
     const id = newId();
     await harness.store.save(id, write({ a: 1 }, { create: true }));
     // Another connection to the same file, as another process would have.
-    const other = new Database(harness.dataSource.options.database as string);
-    other.exec('BEGIN IMMEDIATE');
+    const other = await new DataSource({ type: 'better-sqlite3', database: harness.dataSource.options.database as string }).initialize();
+    await other.query('BEGIN IMMEDIATE');
     const { error, ms } = await timed(() => harness.store.save(id, write({ a: 2 })));
-    other.exec('COMMIT');
-    other.close();
+    await other.query('COMMIT');
+    await other.destroy();
     expect(error).toBeInstanceOf(SessionStoreTimeoutError);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT - 50);
     expect(ms).toBeLessThan(OUTER);
