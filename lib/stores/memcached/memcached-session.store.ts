@@ -74,7 +74,7 @@ export class MemcachedSessionStore extends SessionStore {
       throw new SessionOptionsError(`MemcachedSessionStore prefix ${JSON.stringify(this.prefix)} must be printable ASCII without spaces, at most 202 bytes (memcached keys are at most 250).`);
     }
     this.attempts = options.casAttempts ?? 50;
-    ({ client: this.client, owned: this.owned } = resolveClient<MemcachedClientLike>('MemcachedSessionStore', { client: options.client, server: options.server }, () =>
+    ({ client: this.client, owned: this.owned } = resolveClient<MemcachedClientLike>('MemcachedSessionStore', { client: options.client }, { server: options.server }, () =>
       this.createClient(options.server!, options.clientOptions),
     ));
     this.users = new MemcachedUserIndex(this.client, this.prefix, this.attempts);

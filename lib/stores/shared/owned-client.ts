@@ -13,24 +13,26 @@ export interface OwnedClient<C> {
 }
 
 /**
- * Resolves the store's client from its options: exactly one way must be given, either a client
- * the user created (never closed by the store) or options from which the store creates its own
- * (closed in `close()`, built with fail-fast defaults by `create`).
+ * Resolves the store's client from its options: exactly one way must be given, either something
+ * the user created (a client, a database handle: never closed by the store) or options from which
+ * the store creates its own client (closed in `close()`, built with fail-fast defaults by
+ * `create`).
  *
  * @param store name of the store, for the error message
- * @param given the options that each name one way to get a client, e.g. `{ client, connection }`;
- *   the first key is the user's own client
- * @param create builds the owned client from the one option that was given
+ * @param yours the options that pass something the user created, e.g. `{ client }`
+ * @param ours the options from which the store creates a client, e.g. `{ connection, cluster }`
+ * @param create builds the owned client from the one option of `ours` that was given
  */
-export function resolveClient<C>(store: string, given: Record<string, unknown>, create: (key: string) => C): OwnedClient<C> {
-  const keys = Object.keys(given);
-  const present = keys.filter((key) => given[key] !== undefined);
+export function resolveClient<C>(store: string, yours: Record<string, unknown>, ours: Record<string, unknown>, create: (key: string) => C): OwnedClient<C> {
+  const all = { ...yours, ...ours };
+  const keys = Object.keys(all);
+  const present = keys.filter((key) => all[key] !== undefined);
   if (present.length !== 1) {
     const names = keys.map((key) => `\`${key}\``);
     throw new SessionOptionsError(`${store} needs exactly one of ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}.`);
   }
   const [key] = present;
-  if (key === keys[0]) return { client: given[key] as C, owned: false };
+  if (key in yours) return { client: yours[key] as C, owned: false };
   return { client: create(key), owned: true };
 }
 
