@@ -79,6 +79,7 @@ export class RedisSessionStore extends SessionStore {
   private timeout = DEFAULT_STORE_TIMEOUT;
   /** Redis's clock minus ours, in ms; measured once (see {@link RedisSessionStore.offset}). */
   private clockOffset?: Promise<number>;
+  private knownOffset?: number;
 
   constructor(options: RedisSessionStoreOptions) {
     super();
@@ -107,8 +108,9 @@ export class RedisSessionStore extends SessionStore {
 
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
     const key = this.sessionKey(id);
-    const deadline = await this.deadline();
-    const unset = [...new Set(write.unset)];
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
+    const unset = write.unset.length > 0 ? [...new Set(write.unset)] : write.unset;
     // As in the memory store, a key both set and unset ends up unset.
     const set = Object.entries(write.set).filter(([name]) => !unset.includes(name));
     const mode = write.userId === undefined ? 'keep' : write.userId === null ? 'clear' : 'set';
@@ -131,7 +133,8 @@ export class RedisSessionStore extends SessionStore {
 
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
     const key = this.sessionKey(id);
-    const deadline = await this.deadline();
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
     let indexed: Indexed = { user: '', until: 0 };
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
       const reply = await this.run(SCRIPTS.touch, key, [deadline, touchedAt, ttl, Date.now(), indexed.user, indexed.until]);
@@ -143,7 +146,9 @@ export class RedisSessionStore extends SessionStore {
 
   async destroy(id: string): Promise<void> {
     const key = this.sessionKey(id);
-    const owner = await this.run(SCRIPTS.destroy, key, [await this.deadline()]);
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
+    const owner = await this.run(SCRIPTS.destroy, key, [deadline]);
     if (typeof owner === 'string') await this.live().zrem(this.userKey(owner), id);
   }
 
@@ -187,18 +192,23 @@ export class RedisSessionStore extends SessionStore {
   }
 
   /**
-   * The call's deadline in Redis's clock. The offset costs one `TIME` round trip, once: in
-   * `start()`, or on the first write when Redis was down at startup.
+   * The call's deadline in Redis's clock: when it started plus the timeout. The offset costs one
+   * `TIME` round trip, once: in `start()`, or on the first write when Redis was down at startup;
+   * once it is known, no await is spent on it.
    */
-  private async deadline(): Promise<number> {
-    return Date.now() + (await this.offset()) + this.timeout;
+  private deadline(): number | Promise<number> {
+    const started = Date.now();
+    if (this.knownOffset !== undefined) return started + this.knownOffset + this.timeout;
+    return this.offset().then((offset) => started + offset + this.timeout);
   }
 
   private offset(): Promise<number> {
     this.clockOffset ??= (async () => {
       const before = Date.now();
       const [seconds, micros] = (await this.live().time()) as [string | number, string | number];
-      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + Date.now()) / 2);
+      const offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + Date.now()) / 2);
+      this.knownOffset = offset;
+      return offset;
     })();
     return this.clockOffset.catch((error: unknown) => {
       this.clockOffset = undefined;
