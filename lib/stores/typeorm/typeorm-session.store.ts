@@ -11,45 +11,17 @@ import { createValues, LockedRow, parseData, planPatch, rowParams } from './sess
 import { SessionSql, sessionSql } from './session-sql';
 import { classifySqlError, SqlBounds, sqlBounds } from './session-sql-bounds';
 import { checkDatabaseType, checkTableName, DEFAULT_SESSION_TABLE, SessionDatabaseType } from './session-table';
+import { guardPgPools } from './pg-pool-guard';
 import { SqliteSessionWriter } from './sqlite-session.writer';
+import type { TypeOrmSessionStoreOptions } from './typeorm-session.options';
 import type { DataSourceLike, QueryRunnerLike } from './typeorm-like.types';
 
-/** Options of {@link TypeOrmSessionStore}. */
-export interface TypeOrmSessionStoreOptions {
-  /**
-   * An initialized DataSource of your app (postgres, mysql, mariadb or better-sqlite3). The store
-   * never initializes or destroys it. Required.
-   */
-  dataSource: DataSourceLike;
-  /**
-   * Session table, created by the `CreateSessionTable` migration or by `synchronize` with
-   * `createSessionEntity()`. May carry a schema: `'auth.sessions'`.
-   * @default 'sessions'
-   */
-  tableName?: string;
-  /**
-   * Milliseconds between two cleanups of expired rows; `0` turns the timer off (call `prune()`
-   * yourself, e.g. from a cron job). The timer never keeps the process alive.
-   * @default 900000 (15 minutes)
-   */
-  cleanupInterval?: number;
-  /**
-   * Most rows one cleanup statement deletes; a cleanup repeats the statement until a batch comes
-   * back short, so locks stay short and the event loop keeps turning on big backlogs.
-   * @default 1000
-   */
-  cleanupBatchSize?: number;
-}
+export type { TypeOrmSessionStoreOptions } from './typeorm-session.options';
 
 /** Lock conflicts a retry resolves: deadlock, serialization failure, a duplicate id from a racing create. */
 const RETRYABLE = new Set(['40P01', '40001', '23505', 'ER_LOCK_DEADLOCK', 'ER_DUP_ENTRY']);
 const ATTEMPTS = 3;
 const STORE = 'TypeOrmSessionStore';
-
-/** The part of pg's Pool this store uses, typed here so `pg` stays an optional dependency. */
-interface PgPool {
-  on(event: 'connect', listener: (client: { on(event: 'error', listener: (error: Error) => void): void }) => void): void;
-}
 
 /**
  * Sessions in one SQL table, through a TypeORM DataSource: PostgreSQL, MySQL/MariaDB or SQLite
@@ -206,20 +178,9 @@ export class TypeOrmSessionStore extends SessionStore {
     await this.cleaning;
   }
 
-  /**
-   * pg-pool hands a new connection over before TypeORM listens for its errors. A PostgreSQL
-   * shutdown that lands in that gap emits an 'error' nobody handles, and Node ends the process
-   * (node-postgres#2762). Every connection of the DataSource's pools gets a listener here, once
-   * the pools exist: the failed query still becomes a 503, and the process lives.
-   */
+  /** See {@link guardPgPools}; once, as soon as the pools exist. */
   private guardPools(): void {
-    if (this.poolsGuarded || this.type !== 'postgres') return;
-    const driver = this.dataSource.driver as unknown as { master?: PgPool; slaves?: PgPool[] };
-    if (!driver.master) return;
-    this.poolsGuarded = true;
-    for (const pool of [driver.master, ...(driver.slaves ?? [])]) {
-      pool.on('connect', (client) => client.on('error', (error) => this.logger.warn(`PostgreSQL connection error: ${error.message}`)));
-    }
+    if (!this.poolsGuarded && this.type === 'postgres') this.poolsGuarded = guardPgPools(this.dataSource, this.logger);
   }
 
   private cleanup(): void {
