@@ -4,6 +4,7 @@ export { FlaskCookieCodec } from './codecs/flask-cookie.codec';
 export { FlaskTaggedJsonCodec, FlaskTuple, FlaskUuid, Markup } from './codecs/flask-tagged-json.codec';
 export { EncryptedCookieCodec, SignedCookieCodec } from './codecs/signed-cookie.codec';
 export { TaggedJsonCodec } from './codecs/tagged-json.codec';
+export type { RequestSessionView, SessionCallback } from './compat';
 export { Session } from './decorators/session.decorator';
 export * from './errors';
 export * from './interfaces/session-options.interface';
