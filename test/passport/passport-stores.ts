@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { SessionStore } from '../../lib/stores/session-store';
-import { RedisSessionStore } from '../../lib/stores/redis-session.store';
+import { RedisSessionStore } from '../../lib/stores/redis';
 import { openSqlite } from '../stores/harnesses/typeorm.harness';
 
 /** A store for one app, with a way to count its records and read one (what the server keeps). */

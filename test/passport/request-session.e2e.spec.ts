@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SessionModule, type SessionModuleOptions } from '../../lib';
-import { RedisSessionStore } from '../../lib/stores/redis-session.store';
+import { RedisSessionStore } from '../../lib/stores/redis';
 import { generateSessionId, SessionIdSigner } from '../../lib/utils/crypto';
 import { Browser, PLATFORMS, SECRET, type Platform } from '../e2e/app';
 
