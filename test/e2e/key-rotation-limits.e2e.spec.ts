@@ -68,12 +68,12 @@ describe.each(PLATFORMS)('cookie store secrets and limits on %s', (platform) => 
     expect([reply.status, reply.json]).toEqual([200, {}]);
   });
 
-  it('refuses a session over 4096 bytes with a 500 that says why, and keeps the old cookie', async () => {
+  it('refuses a session over 4096 bytes with a generic 500 (the reason goes to the log), and keeps the old cookie', async () => {
     const browser = new Browser((await start({})).url);
     await browser.post('/set', { user: 'ada' });
     const reply = await browser.post('/set', { blob: randomBytes(4000).toString('base64') });
     expect(reply.status).toBe(500);
-    expect(reply.json.message).toMatch(/session is \d{4,} bytes, over the limit of 4096.*server-side store/);
+    expect(reply.json).toEqual({ statusCode: 500, message: 'Internal server error' });
     expect(reply.setCookies).toEqual([]);
     expect((await browser.get('/peek')).json).toEqual({ user: 'ada' });
   });
