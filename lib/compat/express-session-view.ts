@@ -48,9 +48,7 @@ export interface RequestSessionCompat {
  * `req.session`: nest-session's session (`get`, `set`, `flash`...) that also answers as
  * express-session's and @fastify/session's, with the top-level data keys as properties.
  */
-export type RequestSessionView<T extends object = Record<string, any>> = Omit<Session<T>, 'regenerate' | 'destroy' | 'save'> &
-  RequestSessionCompat &
-  Record<string, any>;
+export type RequestSessionView<T extends object = Record<string, any>> = Omit<Session<T>, 'regenerate' | 'destroy' | 'save'> & RequestSessionCompat & Record<string, any>;
 
 interface ViewState {
   readonly session: Session;

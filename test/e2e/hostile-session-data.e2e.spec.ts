@@ -49,7 +49,7 @@ for (const target of HOSTILE_TARGETS) {
         expect((await browser.get('/whoami')).json.user).toBe('ada');
       });
 
-      it.each(['/deep', '/big'])('answers %s with Nest\'s generic 500, the detail only in the log', async (path) => {
+      it.each(['/deep', '/big'])("answers %s with Nest's generic 500, the detail only in the log", async (path) => {
         const reply = await new Browser(app.url).post(path);
         expect(reply.status).toBe(500);
         expect(reply.json).toEqual(GENERIC_500);

@@ -47,8 +47,7 @@ export class OutageController {
  * each over its own store, both with `storeTimeout: 1000`.
  */
 export async function outageApps(platform: Platform, store: SessionStore, emptyStore: SessionStore): Promise<{ app: TestApp; empty: TestApp }> {
-  const module = (onStoreError: 'fail' | 'empty', own: SessionStore) =>
-    SessionModule.forRoot({ secret: SECRET, store: own, storeTimeout: STORE_TIMEOUT, onStoreError });
+  const module = (onStoreError: 'fail' | 'empty', own: SessionStore) => SessionModule.forRoot({ secret: SECRET, store: own, storeTimeout: STORE_TIMEOUT, onStoreError });
   const app = await createTestApp(platform, [module('fail', store)], [OutageController]);
   const empty = await createTestApp(platform, [module('empty', emptyStore)], [OutageController]);
   return { app, empty };

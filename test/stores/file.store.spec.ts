@@ -94,7 +94,12 @@ describe('file store: pruning (threshold)', () => {
         await store.save(id, write({ a: 1 }, { create: true, ttl: 60000 }));
         await sleep(5);
       }
-      expect(await jsonFiles(directory)).toEqual(ids.slice(3).map((id) => `${hash(id)}.json`).sort());
+      expect(await jsonFiles(directory)).toEqual(
+        ids
+          .slice(3)
+          .map((id) => `${hash(id)}.json`)
+          .sort(),
+      );
       for (const id of ids.slice(0, 3)) expect(await store.get(id)).toBeNull();
       for (const id of ids.slice(3)) expect(await store.get(id)).not.toBeNull();
     } finally {

@@ -41,7 +41,7 @@ describeWith(['redis-server'])('redis cluster (3 masters on 127.0.0.1:7100-7102)
       const id = newId();
       expect(await store.save(id, write({ a: 1 }, { create: true }))).toBe('saved');
       await store.close();
-      expect((await client.hget(`${h.prefix}{${id}}`, 'data:a'))).toBe('1');
+      expect(await client.hget(`${h.prefix}{${id}}`, 'data:a')).toBe('1');
       await client.quit();
     });
   });

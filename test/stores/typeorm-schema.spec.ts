@@ -26,7 +26,9 @@ for (const backend of BACKENDS) {
     beforeAll(async () => {
       dataSource = await new DataSource(backend.connection()).initialize();
       // A table from an old or hand-made schema: no user_id column.
-      await dataSource.query(`CREATE TABLE ${partial} (id varchar(43) PRIMARY KEY, data text NOT NULL, created_at bigint NOT NULL, touched_at bigint NOT NULL, expires_at bigint NOT NULL)`);
+      await dataSource.query(
+        `CREATE TABLE ${partial} (id varchar(43) PRIMARY KEY, data text NOT NULL, created_at bigint NOT NULL, touched_at bigint NOT NULL, expires_at bigint NOT NULL)`,
+      );
     });
     afterAll(async () => {
       await dataSource?.query(`DROP TABLE IF EXISTS ${partial}`);

@@ -30,7 +30,11 @@ function request(cookie?: string): IncomingMessage {
 }
 
 /** One request: open, let `handle` act on the state, save. */
-async function cycle(sessions: SessionInterface, cookie: string | undefined, handle: (opened: OpenedSession, response: ServerResponse) => unknown = () => undefined): Promise<Outcome> {
+async function cycle(
+  sessions: SessionInterface,
+  cookie: string | undefined,
+  handle: (opened: OpenedSession, response: ServerResponse) => unknown = () => undefined,
+): Promise<Outcome> {
   const req = request(cookie);
   const res = new ServerResponse(req);
   const opened = await sessions.open(req);
@@ -50,7 +54,11 @@ function kinds(overrides: Partial<SessionModuleOptions> = {}) {
   const store = new MemorySessionStore();
   const options = (extra: Partial<SessionModuleOptions> = {}) => resolveOptions({ secret: SECRET, ...overrides, ...extra } as SessionModuleOptions);
   return [
-    { kind: 'cookie', store: undefined, make: (extra?: Partial<SessionModuleOptions>) => new CookieSessionInterface(options(extra), new SignedCookieCodec(options(extra).secrets, 32)) },
+    {
+      kind: 'cookie',
+      store: undefined,
+      make: (extra?: Partial<SessionModuleOptions>) => new CookieSessionInterface(options(extra), new SignedCookieCodec(options(extra).secrets, 32)),
+    },
     { kind: 'server', store, make: (extra?: Partial<SessionModuleOptions>) => new ServerSessionInterface(options({ store, ...extra }), store) },
   ] as const;
 }

@@ -86,7 +86,9 @@ export class RedisSessionStore extends SessionStore {
     this.prefix = options.prefix ?? 'session:';
     if (/[{}]/.test(this.prefix)) throw new SessionOptionsError(`RedisSessionStore prefix "${this.prefix}" must not contain "{" or "}": they set the Cluster hash slot.`);
     const { connection, cluster } = options;
-    ({ client: this.client, owned: this.owned } = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () => this.createClient(options)));
+    ({ client: this.client, owned: this.owned } = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () =>
+      this.createClient(options),
+    ));
   }
 
   /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */

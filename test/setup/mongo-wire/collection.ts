@@ -61,7 +61,11 @@ export class Collection {
   }
 
   /** Updates the first match (or every match with `multi`), or inserts on `upsert`. */
-  update(filter: Document, change: Document, options: { multi?: boolean; upsert?: boolean; sort?: Document } = {}): { matched: number; modified: number; upserted?: unknown; before?: Document; after?: Document } {
+  update(
+    filter: Document,
+    change: Document,
+    options: { multi?: boolean; upsert?: boolean; sort?: Document } = {},
+  ): { matched: number; modified: number; upserted?: unknown; before?: Document; after?: Document } {
     const matches = this.find(filter, { sort: options.sort, limit: options.multi ? 0 : 1 });
     if (matches.length === 0) {
       if (!options.upsert) return { matched: 0, modified: 0 };
