@@ -88,7 +88,7 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
   const data = {
     get: (key: string) => (state.detached ? state.detached.get(key) : session.get(key)),
     has: (key: string) => (state.detached ? state.detached.has(key) : session.has(key)),
-    keys: () => (state.detached ? [...state.detached.keys()] : (session.keys() as string[])),
+    keys: () => (state.detached ? [...state.detached.keys()] : session.keys()),
     set: (key: string, value: unknown) => {
       // JSON has no undefined; @fastify/passport logs out with set(key, undefined).
       if (state.detached) value === undefined ? state.detached.delete(key) : state.detached.set(key, value);
@@ -100,7 +100,7 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
 
   const startOver = async (keep: string[]): Promise<void> => {
     const carried = keep.filter((key) => session.has(key)).map((key) => [key, session.get(key)] as const);
-    const previous = new Map(session.keys().map((key) => [key as string, session.get(key)]));
+    const previous = new Map(session.keys().map((key) => [key, session.get(key)]));
     // destroy() deletes the old record now and starts a new empty session under a new id with
     // the module's defaults: exactly express-session's regenerate, and no data of the previous
     // user survives a logout.

@@ -63,7 +63,7 @@ function describeValue(value: unknown): unknown {
   if (value instanceof FlaskTuple) return { tuple: value.map(describeValue) };
   if (Array.isArray(value)) return { list: value.map(describeValue) };
   if (typeof value === 'object') {
-    return { dict: Object.fromEntries(Object.entries(value as object).map(([key, item]) => [key, describeValue(item)])) };
+    return { dict: Object.fromEntries(Object.entries(value).map(([key, item]) => [key, describeValue(item)])) };
   }
   throw new TypeError(`no description for ${typeof value}`);
 }

@@ -4,7 +4,7 @@ import { HOSTILE_TARGETS } from '../security/hostile-targets';
 import { Browser, createTestApp, PLATFORMS, SECRET, type TestApp } from './app';
 
 /** Values a handler may try to keep that no codec could read back: refused when written. */
-const UNREADABLE: Array<[string, string]> = [
+const UNREADABLE: [string, string][] = [
   ['profile', '{"a":1,"constructor":"x"}'],
   ['settings', '{"nested":{"prototype":"y"}}'],
   ['form', '{"name":"Zoë","nested":{"__proto__":{"admin":true}}}'],

@@ -93,7 +93,7 @@ export function summary(what: string, results: Timed[]): string {
 
 /** Browsers that write unique keys and remember each write the server acknowledged with a 2xx. */
 export class Ledger {
-  private readonly acknowledged: Array<{ name: string; browser: Browser; key: string; value: string }> = [];
+  private readonly acknowledged: { name: string; browser: Browser; key: string; value: string }[] = [];
   private count = 0;
 
   constructor(private readonly url: string) {}

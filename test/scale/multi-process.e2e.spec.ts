@@ -11,7 +11,7 @@ import { QUEUE_TIMEOUT, STORE_TARGETS } from './fleet/store-targets';
  */
 const PLATFORMS: Platform[] = ['express', 'fastify', 'express'];
 const fleets = new Map<string, Fleet>();
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups: (() => Promise<void>)[] = [];
 let stopAll: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {

@@ -66,7 +66,7 @@ export function hostileCorpus(seed: CorpusSeed, size = 10000): HostileCase[] {
     return `${signed}.${createHmac('sha1', key).update(signed).digest('base64url')}`;
   };
 
-  const generators: Array<[string, () => Buffer[]]> = [
+  const generators: [string, () => Buffer[]][] = [
     ['random base64', () => [cookie(b64(1 + Math.floor(rnd() * 200)))]],
     ['random dotted', () => [cookie(`${b64(43)}.${b64(Math.floor(rnd() * 50))}.${b64(Math.floor(rnd() * 50))}`)]],
     ['flipped issued', () => [cookie(flip(pick(seed.issued)))]],

@@ -196,7 +196,7 @@ describe('file store: several processes on one directory', () => {
 function lineReader(child: ReturnType<typeof spawn>): () => Promise<string> {
   let buffer = '';
   let stderr = '';
-  const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+  const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
   const lines: string[] = [];
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   child.stdout?.on('data', (chunk) => {

@@ -80,7 +80,7 @@ export async function writeSessionFile(directory: string, name: string, file: Se
 
 function serialize(file: SessionFile): string {
   const { id, data, createdAt, touchedAt, expiresAt, userId } = file;
-  return JSON.stringify({ id, data: data as StoredData, createdAt, touchedAt, expiresAt, userId });
+  return JSON.stringify({ id, data, createdAt, touchedAt, expiresAt, userId });
 }
 
 /** Makes the rename itself durable (POSIX); platforms that cannot open a directory skip it. */

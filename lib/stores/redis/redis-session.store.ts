@@ -250,7 +250,7 @@ export class RedisSessionStore extends SessionStore {
     let client: RedisClientLike;
     if (options.cluster) {
       const { nodes, options: own = {} } = options.cluster;
-      client = new ioredis.Cluster(nodes as never, {
+      client = new ioredis.Cluster(nodes, {
         clusterRetryStrategy: REDIS_FAIL_FAST.retryStrategy,
         enableAutoPipelining: REDIS_FAIL_FAST.enableAutoPipelining,
         ...own,

@@ -44,7 +44,7 @@ export async function startSharedFleets({
   storeTimeout = 1000,
 }: {
   platform: Platform | Platform[];
-  fleets: Array<{ store: StoreSpec; ports: number[] }>;
+  fleets: { store: StoreSpec; ports: number[] }[];
   storeTimeout?: number;
 }): Promise<{ fleets: Fleet[]; stop(): Promise<void> }> {
   const size = fleets[0].ports.length;

@@ -7,8 +7,8 @@ import { createSessionEntity, FileSessionStore, RedisSessionStore, SessionStore,
  */
 export type StoreSpec =
   | { kind: 'redis'; host: string; port: number; prefix: string }
-  | { kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string; prefix: string }
-  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; prefix: string }
+  | { kind: 'sentinel'; sentinels: { host: string; port: number }[]; name: string; prefix: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[]; prefix: string }
   | { kind: 'typeorm'; type: 'postgres' | 'mariadb'; host: string; port: number; username: string; database: string; tableName: string }
   | { kind: 'file'; directory: string; lockTimeout?: number };
 

@@ -40,14 +40,14 @@ export class Collection {
 
   find(filter: Document = {}, options: { projection?: Document; sort?: Document; skip?: number; limit?: number } = {}): Document[] {
     let cursor = find(this.all(), filter, options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined);
-    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
+    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
-    return cursor.all() as Document[];
+    return cursor.all();
   }
 
   aggregate(pipeline: Document[]): Document[] {
-    return aggregate(this.all(), pipeline) as Document[];
+    return aggregate(this.all(), pipeline);
   }
 
   /** Inserts a document (with a new ObjectId when it has no `_id`) and returns it as stored. */

@@ -76,7 +76,7 @@ async function open(connection: DataSourceOptions, options: StoreOptions): Promi
     migrations: [Migration],
     migrationsTableName: `migrations_${suffix}`,
     logger: queries,
-  } as DataSourceOptions);
+  });
   await dataSource.initialize();
   await dataSource.runMigrations();
   const store = new TypeOrmSessionStore({ dataSource, tableName, ...options });
