@@ -44,10 +44,12 @@ const NASTY = ['../', '..\\', '%2e%2e%2f', '*', '?', '[a-z]', '{', '}', '{x}', '
 export function hostileCorpus(seed: CorpusSeed, size = 10000): HostileCase[] {
   const rnd = random(0x5e55);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- B64 is an ASCII alphabet
   const b64 = (n: number) => Array.from({ length: n }, () => pick([...B64])).join('');
   const cookie = (value: string | Buffer): Buffer => Buffer.concat([Buffer.from(`Cookie: ${seed.cookieName}=`), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1')]);
   const flip = (value: string): string => {
     const i = Math.floor(rnd() * value.length);
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- B64 is an ASCII alphabet
     return value.slice(0, i) + pick([...B64].filter((c) => c !== value[i])) + value.slice(i + 1);
   };
   const wrong = new SessionIdSigner(['w'.repeat(40)]);

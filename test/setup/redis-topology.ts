@@ -201,7 +201,7 @@ async function withLock<T>(root: string, body: () => Promise<T>): Promise<T> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(existsSync(join(lock, 'owner')) ? readFileSync(join(lock, 'owner'), 'utf8') : NaN);
       if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`redis-topology: ${lock} is held by process ${owner}`);
+      else if (Date.now() > deadline) throw new Error(`redis-topology: ${lock} is held by process ${owner}`, { cause: error });
       else await sleep(100);
     }
   }

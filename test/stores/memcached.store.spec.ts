@@ -149,7 +149,7 @@ function remainingSeconds(key: string): Promise<number | null> {
     socket.setTimeout(2000, () => socket.destroy(new Error('no reply to mg')));
     socket.on('error', reject);
     socket.on('data', (chunk) => {
-      reply += chunk;
+      reply += chunk.toString();
       if (!reply.endsWith('\r\n')) return;
       socket.destroy();
       const ttl = /^HD t(-?\d+)/.exec(reply);

@@ -32,7 +32,7 @@ for (const backend of BACKENDS) {
     });
     afterAll(async () => {
       await dataSource?.query(`DROP TABLE IF EXISTS ${partial}`);
-      const file = dataSource?.options.type === 'better-sqlite3' ? String(dataSource.options.database) : undefined;
+      const file = dataSource?.options.type === 'better-sqlite3' ? dataSource.options.database : undefined;
       await dataSource?.destroy();
       if (file) rmSync(join(file, '..'), { recursive: true, force: true });
     });

@@ -56,7 +56,7 @@ export class AccountController {
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  home(@Req() request: any, @Res({ passthrough: true }) response: any): string | void {
+  home(@Req() request: any, @Res({ passthrough: true }) response: any): string | undefined {
     if (!request.user) return response.redirect(303, '/login');
     request.session.visits = (request.session.visits ?? 0) + 1;
     return page(
