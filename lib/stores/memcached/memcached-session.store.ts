@@ -1,7 +1,7 @@
 import { SessionOptionsError } from '../../errors/session.errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import { loadOptional } from '../../utils/load-optional';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoredData, StoreSettings } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { KeyedMutex } from '../shared/keyed-mutex';
 import { mergeChangeSet } from '../shared/merge-change-set';
