@@ -91,8 +91,10 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
     keys: () => (state.detached ? [...state.detached.keys()] : session.keys()),
     set: (key: string, value: unknown) => {
       // JSON has no undefined; @fastify/passport logs out with set(key, undefined).
-      if (state.detached) value === undefined ? state.detached.delete(key) : state.detached.set(key, value);
-      else if (value === undefined) session.delete(key);
+      if (state.detached) {
+        if (value === undefined) state.detached.delete(key);
+        else state.detached.set(key, value);
+      } else if (value === undefined) session.delete(key);
       else session.set(key, value);
     },
     delete: (key: string) => (state.detached ? state.detached.delete(key) : session.delete(key)),

@@ -207,8 +207,8 @@ export class TypeOrmSessionStore extends SessionStore {
   }
 
   /** One write statement, bounded: in its own bounded transaction on PostgreSQL, prefixed on MariaDB. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's rows are untyped
   private single(sql: string, params: unknown[], deadline: number): Promise<{ records: any[]; affected: number }> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     if (!this.bounds.begin) return this.run(this.bounds.prefix + sql, params);
     return this.transaction(async (runner) => {
       const result = await runner.query(sql, params, true);
