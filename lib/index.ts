@@ -16,7 +16,14 @@ export { SessionService, type DestroyUserSessionsOptions } from './session.servi
 export { FileSessionStore, type FileSessionStoreOptions } from './stores/file';
 export { MemcachedSessionStore, type MemcachedClientLike, type MemcachedClientOptions, type MemcachedSessionStoreOptions } from './stores/memcached';
 export * from './stores/memory';
-export { MongoSessionStore, type MongoClientOptionsLike, type MongoCollectionLike, type MongoDbLike, type MongoSessionDocument, type MongoSessionStoreOptions } from './stores/mongo';
+export {
+  MongoSessionStore,
+  type MongoClientOptionsLike,
+  type MongoCollectionLike,
+  type MongoDbLike,
+  type MongoSessionDocument,
+  type MongoSessionStoreOptions,
+} from './stores/mongo';
 export { RedisSessionStore, type RedisClientLike, type RedisConnectionOptions, type RedisSessionStoreOptions } from './stores/redis';
 export * from './stores/typeorm';
 export * from './stores/session-store';

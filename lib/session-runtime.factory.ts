@@ -16,13 +16,17 @@ export function createSessionInterface(options: ResolvedSessionOptions): Session
   const { store } = options;
   if (store === undefined) {
     if (options.userKey) {
-      throw new SessionOptionsError('the userKey option needs a server-side store with a user index (Redis, TypeORM, MongoDB, files, memcached or memory): with cookie sessions the server keeps nothing it could look up by user.');
+      throw new SessionOptionsError(
+        'the userKey option needs a server-side store with a user index (Redis, TypeORM, MongoDB, files, memcached or memory): with cookie sessions the server keeps nothing it could look up by user.',
+      );
     }
     return new CookieSessionInterface(options, createCookieCodec(options));
   }
   if (!(store instanceof SessionStore)) throw new SessionOptionsError('the `store` option must be an instance of a class that extends SessionStore.');
   if (options.userKey && !store.findByUser) {
-    throw new SessionOptionsError(`the userKey option needs a store with a user index; ${store.constructor.name} has none (use the Redis, TypeORM, MongoDB, file or memory store).`);
+    throw new SessionOptionsError(
+      `the userKey option needs a store with a user index; ${store.constructor.name} has none (use the Redis, TypeORM, MongoDB, file or memory store).`,
+    );
   }
   return new ServerSessionInterface(options, store);
 }

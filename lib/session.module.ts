@@ -56,7 +56,9 @@ export class SessionModule extends ConfigurableModuleClass implements OnModuleIn
     if (!runtime.sessions.options.store) refuseStoreInjection(modules);
     const count = [...modules.values()].filter((module) => module.metatype === SessionModule).length;
     if (count > 1) {
-      throw new SessionOptionsError('SessionModule is imported more than once with forRoot()/forRootAsync(): one application has one session configuration. Import it once, in the root module (it is global).');
+      throw new SessionOptionsError(
+        'SessionModule is imported more than once with forRoot()/forRootAsync(): one application has one session configuration. Import it once, in the root module (it is global).',
+      );
     }
   }
 

@@ -31,11 +31,17 @@ export class SessionService {
   /** The session of the request in progress, from the handler's call chain (needs `asyncContext: true`). */
   current<T extends object = Record<string, any>>(): Promise<Session<T>> {
     if (!this.runtime.sessions.options.asyncContext) {
-      return Promise.reject(new SessionContextError('SessionService.current() needs the asyncContext option (off by default): turn it on, or use @Session() in handlers and fromContext() in guards.'));
+      return Promise.reject(
+        new SessionContextError('SessionService.current() needs the asyncContext option (off by default): turn it on, or use @Session() in handlers and fromContext() in guards.'),
+      );
     }
     const state = requestContext.getStore();
     if (!state) {
-      return Promise.reject(new SessionContextError('SessionService.current() was called outside a handler of an HTTP request handled by SessionModule (guards run before the context is entered: use fromContext() there).'));
+      return Promise.reject(
+        new SessionContextError(
+          'SessionService.current() was called outside a handler of an HTTP request handled by SessionModule (guards run before the context is entered: use fromContext() there).',
+        ),
+      );
     }
     return state.load() as unknown as Promise<Session<T>>;
   }

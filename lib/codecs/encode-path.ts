@@ -5,7 +5,7 @@ import { SessionDataError } from '../errors/session.errors';
  * a stack the encoder pushes and pops as it walks, so a value that encodes fine costs no strings;
  * only a refusal turns it into text, for an error that names the exact key.
  */
-export type EncodePath = Array<string | number>;
+export type EncodePath = (string | number)[];
 
 /** Keys that would reach an object's prototype when copied into a plain object. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

@@ -176,7 +176,7 @@ function pythonNumber(value: number): string {
 
 /** Python orders strings by code point; JavaScript's default sort orders UTF-16 code units. */
 function byCodePoint(a: string, b: string): number {
-  for (let i = 0; i < a.length && i < b.length; ) {
+  for (let i = 0; i < a.length && i < b.length;) {
     const x = a.codePointAt(i) as number;
     const y = b.codePointAt(i) as number;
     if (x !== y) return x - y;

@@ -77,7 +77,7 @@ const TAG_KEYS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);
  * too, which is why the cookie codec uses it on the top level.
  * @internal shared with {@link FlaskCookieCodec}; not part of the public API.
  */
-export function escapeDict(dict: { [key: string]: JsonValue }): { [key: string]: JsonValue } {
+export function escapeDict(dict: Record<string, JsonValue>): Record<string, JsonValue> {
   const keys = Object.keys(dict);
   if (keys.length !== 1 || !TAG_KEYS.has(keys[0])) return dict;
   return { ' di': { [`${keys[0]}__`]: dict[keys[0]] } };
@@ -90,7 +90,7 @@ export function escapeDict(dict: { [key: string]: JsonValue }): { [key: string]:
  * {@link assertSafeKey}, as it does every other key.
  * @internal shared with {@link FlaskCookieCodec}; not part of the public API.
  */
-export function unescapeDict(value: { [key: string]: JsonValue }): { [key: string]: JsonValue } | undefined {
+export function unescapeDict(value: Record<string, JsonValue>): Record<string, JsonValue> | undefined {
   const keys = Object.keys(value);
   if (keys.length !== 1 || !TAG_KEYS.has(keys[0])) return undefined;
   const body = value[keys[0]];
@@ -165,7 +165,7 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
     }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1, path);
-    const out: { [key: string]: JsonValue } = {};
+    const out: Record<string, JsonValue> = {};
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];
       // JSON's rule: an undefined member is left out (and does not count for the escape below).
@@ -235,7 +235,7 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
   }
 }
 
-function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
+function isObject(value: JsonValue): value is Record<string, JsonValue> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

@@ -95,7 +95,7 @@ export class TaggedJsonCodec implements ValueCodec {
     return this.decodeObject(value, depth);
   }
 
-  private decodeObject(value: { [key: string]: JsonValue }, depth: number): Record<string, unknown> {
+  private decodeObject(value: Record<string, JsonValue>, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       assertSafeKey(key);

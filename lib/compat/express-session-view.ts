@@ -48,9 +48,7 @@ export interface RequestSessionCompat {
  * `req.session`: nest-session's session (`get`, `set`, `flash`...) that also answers as
  * express-session's and @fastify/session's, with the top-level data keys as properties.
  */
-export type RequestSessionView<T extends object = Record<string, any>> = Omit<Session<T>, 'regenerate' | 'destroy' | 'save'> &
-  RequestSessionCompat &
-  Record<string, any>;
+export type RequestSessionView<T extends object = Record<string, any>> = Omit<Session<T>, 'regenerate' | 'destroy' | 'save'> & RequestSessionCompat & Record<string, any>;
 
 interface ViewState {
   readonly session: Session;
@@ -90,11 +88,13 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
   const data = {
     get: (key: string) => (state.detached ? state.detached.get(key) : session.get(key)),
     has: (key: string) => (state.detached ? state.detached.has(key) : session.has(key)),
-    keys: () => (state.detached ? [...state.detached.keys()] : (session.keys() as string[])),
+    keys: () => (state.detached ? [...state.detached.keys()] : session.keys()),
     set: (key: string, value: unknown) => {
       // JSON has no undefined; @fastify/passport logs out with set(key, undefined).
-      if (state.detached) value === undefined ? state.detached.delete(key) : state.detached.set(key, value);
-      else if (value === undefined) session.delete(key);
+      if (state.detached) {
+        if (value === undefined) state.detached.delete(key);
+        else state.detached.set(key, value);
+      } else if (value === undefined) session.delete(key);
       else session.set(key, value);
     },
     delete: (key: string) => (state.detached ? state.detached.delete(key) : session.delete(key)),
@@ -102,7 +102,7 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
 
   const startOver = async (keep: string[]): Promise<void> => {
     const carried = keep.filter((key) => session.has(key)).map((key) => [key, session.get(key)] as const);
-    const previous = new Map(session.keys().map((key) => [key as string, session.get(key)]));
+    const previous = new Map(session.keys().map((key) => [key, session.get(key)]));
     // destroy() deletes the old record now and starts a new empty session under a new id with
     // the module's defaults: exactly express-session's regenerate, and no data of the previous
     // user survives a logout.

@@ -23,9 +23,7 @@ export const requestSessionProvider: FactoryProvider<boolean> = {
     if (!options.requestSession) return false;
     const info = { lifetime: options.lifetime, cookie: options.cookie };
     host.init$.subscribe(() =>
-      installRequestSession(host.httpAdapter, async (request, response) =>
-        createRequestSessionView(await RequestSession.attach(runtime, request, response).load(), info),
-      ),
+      installRequestSession(host.httpAdapter, async (request, response) => createRequestSessionView(await RequestSession.attach(runtime, request, response).load(), info)),
     );
     return true;
   },

@@ -19,7 +19,9 @@ export const Session = createParamDecorator(
   (key: string | undefined, context: ExecutionContext) => {
     const session = RequestSession.find(context.switchToHttp().getRequest())?.session;
     if (!session) {
-      throw new SessionContextError('@Session() found no session: import SessionModule.forRoot() in the application module, and import Session from "nest-session", not "@nestjs/common".');
+      throw new SessionContextError(
+        '@Session() found no session: import SessionModule.forRoot() in the application module, and import Session from "nest-session", not "@nestjs/common".',
+      );
     }
     return key === undefined ? session : session.get(key);
   },

@@ -19,7 +19,7 @@ const LIFECYCLE = Symbol('nest-session.lifecycle');
  * no logic of its own beyond argument checks; `regenerate`, `destroy` and `save` go down to the
  * request's lifecycle, which goes down to the session interface. Nothing calls back into it.
  */
-export class SessionObject implements Session<Record<string, any>> {
+export class SessionObject implements Session {
   private readonly [STATE]: SessionState;
   private readonly [LIFECYCLE]: SessionLifecycle;
 

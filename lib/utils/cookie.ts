@@ -82,6 +82,8 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
 
 /** A Set-Cookie header that deletes the cookie: empty value, Expires in 1970, same scope and flags. */
 export function serializeDeletion(name: string, attributes: CookieAttributes): string {
-  return serializeCookie(name, '', { ...attributes, expires: undefined, maxAge: undefined })
-    .replace(`; Path=${attributes.path}`, `; Path=${attributes.path}; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0`);
+  return serializeCookie(name, '', { ...attributes, expires: undefined, maxAge: undefined }).replace(
+    `; Path=${attributes.path}`,
+    `; Path=${attributes.path}; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0`,
+  );
 }

@@ -61,7 +61,10 @@ export function setCookieHeader(response: PlatformResponse, name: string, header
 export function varyOnCookie(response: PlatformResponse): void {
   const current = getHeader(response, 'vary');
   const text = Array.isArray(current) ? current.join(', ') : (current ?? '');
-  const tokens = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const tokens = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (tokens.some((t) => t === '*' || t.toLowerCase() === 'cookie')) return;
   setHeader(response, 'vary', [...tokens, 'Cookie'].join(', '));
 }
@@ -73,7 +76,10 @@ export function varyOnCookie(response: PlatformResponse): void {
 export function keepOutOfSharedCaches(response: PlatformResponse): void {
   const current = getHeader(response, 'cache-control');
   const text = Array.isArray(current) ? current.join(', ') : (current ?? '');
-  const directives = text.split(',').map((d) => d.trim()).filter((d) => d && !/^(public|s-maxage=.*)$/i.test(d));
+  const directives = text
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d && !/^(public|s-maxage=.*)$/i.test(d));
   if (directives.some((d) => /^(private|no-store)$/i.test(d))) {
     if (directives.length !== text.split(',').filter((d) => d.trim()).length) setHeader(response, 'cache-control', directives.join(', '));
     return;

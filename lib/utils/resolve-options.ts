@@ -44,7 +44,9 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
   }
   secrets.forEach((secret, index) => {
     if (typeof secret !== 'string' || secret.length < 32) {
-      throw new SessionOptionsError(`secret${secrets.length > 1 ? ` #${index + 1}` : ''} is ${typeof secret === 'string' ? `${secret.length} characters` : 'not a string'}; use at least 32 random characters (for example: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))").`);
+      throw new SessionOptionsError(
+        `secret${secrets.length > 1 ? ` #${index + 1}` : ''} is ${typeof secret === 'string' ? `${secret.length} characters` : 'not a string'}; use at least 32 random characters (for example: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))").`,
+      );
     }
   });
 
@@ -104,9 +106,12 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
 
 function checkCookie(cookie: ResolvedSessionOptions['cookie'], httpOnly: boolean | undefined): void {
   if (httpOnly === false) {
-    throw new SessionOptionsError('cookie.httpOnly: false is refused: scripts must never read the session cookie. Keep data the page needs in a separate, non-session cookie or an API.');
+    throw new SessionOptionsError(
+      'cookie.httpOnly: false is refused: scripts must never read the session cookie. Keep data the page needs in a separate, non-session cookie or an API.',
+    );
   }
-  if (!isCookieName(cookie.name)) throw new SessionOptionsError(`cookie.name ${JSON.stringify(cookie.name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~ only).`);
+  if (!isCookieName(cookie.name))
+    throw new SessionOptionsError(`cookie.name ${JSON.stringify(cookie.name)} is not a valid cookie name (letters, digits and !#$%&'*+-.^_\`|~ only).`);
   if (!cookie.path.startsWith('/') || !isAttributeValue(cookie.path)) throw new SessionOptionsError(`cookie.path must start with "/" and hold no ";" or control characters.`);
   if (cookie.domain !== undefined && (!cookie.domain || !isAttributeValue(cookie.domain) || /\s/.test(cookie.domain))) {
     throw new SessionOptionsError(`cookie.domain ${JSON.stringify(cookie.domain)} is not a valid domain.`);
@@ -114,9 +119,10 @@ function checkCookie(cookie: ResolvedSessionOptions['cookie'], httpOnly: boolean
   if (![true, false, 'auto'].includes(cookie.secure)) throw new SessionOptionsError(`cookie.secure must be true, false or 'auto'.`);
   if (!['lax', 'strict', 'none', false].includes(cookie.sameSite)) throw new SessionOptionsError(`cookie.sameSite must be 'lax', 'strict', 'none' or false.`);
   const secure = cookie.secure !== false;
-  if (cookie.sameSite === 'none' && !secure) throw new SessionOptionsError(`cookie.sameSite 'none' requires cookie.secure (true or 'auto'): browsers drop SameSite=None cookies without Secure.`);
-  if (cookie.partitioned && !secure) throw new SessionOptionsError('cookie.partitioned requires cookie.secure (true or \'auto\').');
-  if (cookie.name.startsWith('__Secure-') && !secure) throw new SessionOptionsError('a __Secure- cookie name requires cookie.secure (true or \'auto\').');
+  if (cookie.sameSite === 'none' && !secure)
+    throw new SessionOptionsError(`cookie.sameSite 'none' requires cookie.secure (true or 'auto'): browsers drop SameSite=None cookies without Secure.`);
+  if (cookie.partitioned && !secure) throw new SessionOptionsError("cookie.partitioned requires cookie.secure (true or 'auto').");
+  if (cookie.name.startsWith('__Secure-') && !secure) throw new SessionOptionsError("a __Secure- cookie name requires cookie.secure (true or 'auto').");
   if (cookie.name.startsWith('__Host-') && (!secure || cookie.path !== '/' || cookie.domain !== undefined)) {
     throw new SessionOptionsError("a __Host- cookie name requires cookie.secure (true or 'auto'), cookie.path '/' and no cookie.domain.");
   }
@@ -131,5 +137,6 @@ function positive(name: string, value: number): void {
 }
 
 function nonNegative(name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new SessionOptionsError(`${name} must be 0 (off) or a positive number of milliseconds, not ${JSON.stringify(value)}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new SessionOptionsError(`${name} must be 0 (off) or a positive number of milliseconds, not ${JSON.stringify(value)}.`);
 }

@@ -53,7 +53,13 @@ function record(ok, label, since, detail) {
   if (!ok && detail) console.log(indent(detail));
 }
 
-const indent = (text) => String(text).trim().split('\n').slice(0, 40).map((line) => `      ${line}`).join('\n');
+const indent = (text) =>
+  String(text)
+    .trim()
+    .split('\n')
+    .slice(0, 40)
+    .map((line) => `      ${line}`)
+    .join('\n');
 
 /** Runs a command; resolves to its exit status and combined output (never rejects). */
 function run(command, args, cwd) {
@@ -94,9 +100,7 @@ async function packLibrary() {
 
 /** Peer-range trouble that a user would see; any of it fails the install case. */
 function peerComplaints(output) {
-  return output
-    .split('\n')
-    .filter((line) => /ERESOLVE|overriding peer dependency|Conflicting peer dependency|peer .*nest-session|nest-session.* peer/i.test(line));
+  return output.split('\n').filter((line) => /ERESOLVE|overriding peer dependency|Conflicting peer dependency|peer .*nest-session|nest-session.* peer/i.test(line));
 }
 
 /** Copies the template, installs its deps and the tarball with plain `npm install`, compiles it. */
@@ -107,7 +111,12 @@ async function installApp(app, tarball) {
   let since = Date.now();
   const install = await run('npm', ['install', '--no-audit', '--no-fund', tarball], dir);
   const complaints = peerComplaints(install.output);
-  record(install.status === 0 && complaints.length === 0, `${app.name}: npm install of the tarball, no ERESOLVE or peer warning`, since, install.status === 0 ? complaints.join('\n') : install.output);
+  record(
+    install.status === 0 && complaints.length === 0,
+    `${app.name}: npm install of the tarball, no ERESOLVE or peer warning`,
+    since,
+    install.status === 0 ? complaints.join('\n') : install.output,
+  );
   if (install.status !== 0) return null;
 
   since = Date.now();

@@ -15,7 +15,7 @@ export interface TestApp {
 
 export async function createTestApp(
   platform: Platform,
-  imports: Array<DynamicModule | Type<unknown>>,
+  imports: (DynamicModule | Type<unknown>)[],
   controllers: Type<unknown>[] = [],
   providers: Type<unknown>[] = [],
 ): Promise<TestApp> {

@@ -38,10 +38,7 @@ const DESCRIBED: Record<string, unknown> = {
   when: { datetime: '2024-01-02T03:04:05.000Z' },
   tagged: { dict: { ' t': { str: 'not a tuple' } } },
   nested: {
-    list: [
-      { list: [{ int: 1 }, { list: [{ int: 2 }, { list: [{ int: 3 }] }] }] },
-      { dict: { a: { list: [{ bool: true }, { none: null }, { float: 1.5 }] } } },
-    ],
+    list: [{ list: [{ int: 1 }, { list: [{ int: 2 }, { list: [{ int: 3 }] }] }] }, { dict: { a: { list: [{ bool: true }, { none: null }, { float: 1.5 }] } } }],
   },
   text: { str: 'h\u00e9llo \u2603 \u{1F600}' },
   user_id: { int: 42 },
@@ -66,7 +63,7 @@ function describeValue(value: unknown): unknown {
   if (value instanceof FlaskTuple) return { tuple: value.map(describeValue) };
   if (Array.isArray(value)) return { list: value.map(describeValue) };
   if (typeof value === 'object') {
-    return { dict: Object.fromEntries(Object.entries(value as object).map(([key, item]) => [key, describeValue(item)])) };
+    return { dict: Object.fromEntries(Object.entries(value).map(([key, item]) => [key, describeValue(item)])) };
   }
   throw new TypeError(`no description for ${typeof value}`);
 }
@@ -180,7 +177,7 @@ describeWith(['flask'])('Flask interoperability (cookieFormat: flask)', () => {
     afterAll(() => nest?.close());
 
     describe('every tag type, one value per (uncompressed) cookie', () => {
-      it.each(Object.keys(SAMPLE))('%s: Nest reads Flask\'s cookie with the type intact', async (key) => {
+      it.each(Object.keys(SAMPLE))("%s: Nest reads Flask's cookie with the type intact", async (key) => {
         const written = await get(`${flask.url}/set?keys=${key}`);
         const cookie = cookieOf(written);
         expect(cookie.startsWith('.')).toBe(false);
@@ -190,7 +187,7 @@ describeWith(['flask'])('Flask interoperability (cookieFormat: flask)', () => {
         expect(read.json).toEqual(written.json);
       });
 
-      it.each(Object.keys(SAMPLE))('%s: Nest writes Flask\'s payload byte for byte, and Flask reads it', async (key) => {
+      it.each(Object.keys(SAMPLE))("%s: Nest writes Flask's payload byte for byte, and Flask reads it", async (key) => {
         const nestCookie = cookieOf(await get(`${nest.url}/nest/set?keys=${key}`));
         const flaskCookie = cookieOf(await get(`${flask.url}/set?keys=${key}`));
         expect(payloadSegment(nestCookie)).toBe(payloadSegment(flaskCookie));
@@ -235,7 +232,7 @@ describeWith(['flask'])('Flask interoperability (cookieFormat: flask)', () => {
     });
 
     describe('permanent sessions', () => {
-      it('Flask\'s permanent cookie stays permanent in Nest, which renews it to the same Expires', async () => {
+      it("Flask's permanent cookie stays permanent in Nest, which renews it to the same Expires", async () => {
         const written = await get(`${flask.url}/set?keys=user_id&permanent=1`);
         const flaskExpires = expectExpiresInLifetime(written);
         const read = await get(`${nest.url}/nest/dump`, cookieOf(written));
@@ -243,7 +240,7 @@ describeWith(['flask'])('Flask interoperability (cookieFormat: flask)', () => {
         expect(Math.abs(expectExpiresInLifetime(read) - flaskExpires)).toBeLessThan(5000);
       });
 
-      it('Nest\'s permanent cookie is permanent for Flask, which renews it to the same Expires', async () => {
+      it("Nest's permanent cookie is permanent for Flask, which renews it to the same Expires", async () => {
         const written = await get(`${nest.url}/nest/set?keys=user_id&permanent=1`);
         const nestExpires = expectExpiresInLifetime(written);
         const read = await get(`${flask.url}/dump`, cookieOf(written));

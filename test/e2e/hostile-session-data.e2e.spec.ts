@@ -4,7 +4,7 @@ import { HOSTILE_TARGETS } from '../security/hostile-targets';
 import { Browser, createTestApp, PLATFORMS, SECRET, type TestApp } from './app';
 
 /** Values a handler may try to keep that no codec could read back: refused when written. */
-const UNREADABLE: Array<[string, string]> = [
+const UNREADABLE: [string, string][] = [
   ['profile', '{"a":1,"constructor":"x"}'],
   ['settings', '{"nested":{"prototype":"y"}}'],
   ['form', '{"name":"Zoë","nested":{"__proto__":{"admin":true}}}'],
@@ -49,7 +49,7 @@ for (const target of HOSTILE_TARGETS) {
         expect((await browser.get('/whoami')).json.user).toBe('ada');
       });
 
-      it.each(['/deep', '/big'])('answers %s with Nest\'s generic 500, the detail only in the log', async (path) => {
+      it.each(['/deep', '/big'])("answers %s with Nest's generic 500, the detail only in the log", async (path) => {
         const reply = await new Browser(app.url).post(path);
         expect(reply.status).toBe(500);
         expect(reply.json).toEqual(GENERIC_500);

@@ -4,7 +4,6 @@ import { MemorySessionStore, Session, SessionModule } from '../../lib';
 import { Browser, createTestApp, PLATFORMS, SECRET, TestApp } from './app';
 
 /** Express hands out `res` (res.json), Fastify its reply (reply.send). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyResponse = any;
 const isFastify = (res: AnyResponse) => res.raw !== undefined && typeof res.code === 'function';
 const sendJson = (res: AnyResponse, body: unknown) => (isFastify(res) ? res.code(200).send(body) : res.status(200).json(body));

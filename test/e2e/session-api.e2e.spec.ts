@@ -12,7 +12,8 @@ class ApiController {
   @Post('cart/:item')
   add(@Session() session: Session<{ cart: string[] }>, @Param('item') item: string) {
     const cart = session.get('cart');
-    if (cart) cart.push(item); // nested mutation: no set(), no modified = true
+    if (cart)
+      cart.push(item); // nested mutation: no set(), no modified = true
     else session.set('cart', [item]);
   }
 
@@ -37,7 +38,16 @@ class ApiController {
   @Post('types')
   types(@Session() session: Session) {
     session.set('date', new Date('2024-01-02T03:04:05.678Z')).set('buffer', Buffer.from([0, 1, 254, 255]));
-    session.set('map', new Map<unknown, unknown>([['a', 1], [2, new Date(0)]])).set('set', new Set(['x', 3])).set('big', 2n ** 70n);
+    session
+      .set(
+        'map',
+        new Map<unknown, unknown>([
+          ['a', 1],
+          [2, new Date(0)],
+        ]),
+      )
+      .set('set', new Set(['x', 3]))
+      .set('big', 2n ** 70n);
   }
 
   @Get('types')
@@ -118,7 +128,10 @@ describe.each(PLATFORMS)('the session object on %s', (platform) => {
       expect((await browser.get('/types')).json).toEqual({
         date: '2024-01-02T03:04:05.678Z',
         buffer: '0001feff',
-        map: [['a', 1], [2, 0]],
+        map: [
+          ['a', 1],
+          [2, 0],
+        ],
         set: ['x', 3],
         big: (2n ** 70n).toString(),
       });
@@ -130,7 +143,10 @@ describe.each(PLATFORMS)('the session object on %s', (platform) => {
       expect((await browser.get('/messages')).json).toEqual({
         errors: ['Payment failed'],
         all: ['Welcome back', 'Disk almost full', 'Payment failed'],
-        pairs: [['message', 'Welcome back'], ['warning', 'Disk almost full']],
+        pairs: [
+          ['message', 'Welcome back'],
+          ['warning', 'Disk almost full'],
+        ],
         again: ['Welcome back', 'Disk almost full', 'Payment failed'],
       });
       expect((await browser.get('/messages')).json).toMatchObject({ errors: [], all: ['Seen them'] });

@@ -47,8 +47,7 @@ export class OutageController {
  * each over its own store, both with `storeTimeout: 1000`.
  */
 export async function outageApps(platform: Platform, store: SessionStore, emptyStore: SessionStore): Promise<{ app: TestApp; empty: TestApp }> {
-  const module = (onStoreError: 'fail' | 'empty', own: SessionStore) =>
-    SessionModule.forRoot({ secret: SECRET, store: own, storeTimeout: STORE_TIMEOUT, onStoreError });
+  const module = (onStoreError: 'fail' | 'empty', own: SessionStore) => SessionModule.forRoot({ secret: SECRET, store: own, storeTimeout: STORE_TIMEOUT, onStoreError });
   const app = await createTestApp(platform, [module('fail', store)], [OutageController]);
   const empty = await createTestApp(platform, [module('empty', emptyStore)], [OutageController]);
   return { app, empty };
@@ -94,7 +93,7 @@ export function summary(what: string, results: Timed[]): string {
 
 /** Browsers that write unique keys and remember each write the server acknowledged with a 2xx. */
 export class Ledger {
-  private readonly acknowledged: Array<{ name: string; browser: Browser; key: string; value: string }> = [];
+  private readonly acknowledged: { name: string; browser: Browser; key: string; value: string }[] = [];
   private count = 0;
 
   constructor(private readonly url: string) {}

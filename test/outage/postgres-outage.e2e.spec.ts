@@ -2,7 +2,19 @@ import { DataSource } from 'typeorm';
 import { CreateSessionTable1767225600000, createSessionEntity, TypeOrmSessionStore } from '../../lib/stores/typeorm';
 import { Browser, PLATFORMS, TestApp } from '../e2e/app';
 import { describeWithPostgresBinaries, PostgresServer, startPostgres } from '../setup/postgres-server';
-import { expectOkOrUnavailable, expectUnavailable, Ledger, outageApps, sessionCookies, STORE_TIMEOUT, summary, timed, waitUntil, watchProcess, writesInFlight } from './outage-helpers';
+import {
+  expectOkOrUnavailable,
+  expectUnavailable,
+  Ledger,
+  outageApps,
+  sessionCookies,
+  STORE_TIMEOUT,
+  summary,
+  timed,
+  waitUntil,
+  watchProcess,
+  writesInFlight,
+} from './outage-helpers';
 
 const ok = (status: number) => status >= 200 && status < 300;
 

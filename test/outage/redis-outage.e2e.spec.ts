@@ -6,7 +6,19 @@ import { Browser, PLATFORMS, TestApp } from '../e2e/app';
 import { freePort } from '../setup/postgres-server';
 import { startServer, stopServers } from '../setup/redis-topology';
 import { describeWith } from '../setup/services';
-import { expectOkOrUnavailable, expectUnavailable, Ledger, outageApps, sessionCookies, STORE_TIMEOUT, summary, timed, waitUntil, watchProcess, writesInFlight } from './outage-helpers';
+import {
+  expectOkOrUnavailable,
+  expectUnavailable,
+  Ledger,
+  outageApps,
+  sessionCookies,
+  STORE_TIMEOUT,
+  summary,
+  timed,
+  waitUntil,
+  watchProcess,
+  writesInFlight,
+} from './outage-helpers';
 
 /** Every acknowledged write is on disk before Redis answers, so a restart keeps it. */
 const DURABLE = ['--appendonly', 'yes', '--appendfsync', 'always'];

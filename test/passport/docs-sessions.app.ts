@@ -31,7 +31,10 @@ class VisitsController {
     const visits = request.session.visits;
     return new Promise((resolve, reject) =>
       request.session.regenerate((error?: unknown) => {
-        if (error) return reject(error);
+        if (error) {
+          reject(error);
+          return;
+        }
         request.session.renewedFrom = visits ?? 0;
         request.session.save((saveError?: unknown) => (saveError ? reject(saveError) : resolve({ visits: request.session.visits ?? null })));
       }),

@@ -61,10 +61,12 @@ class FastifyLoginGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest();
     let user: unknown;
-    await this.authenticator.authenticate('local', async (_request: unknown, _reply: unknown, error: Error | null, found: unknown) => {
-      if (error) throw error;
-      user = found;
-    }).call(request.server, request, http.getResponse());
+    await this.authenticator
+      .authenticate('local', async (_request: unknown, _reply: unknown, error: Error | null, found: unknown) => {
+        if (error) throw error;
+        user = found;
+      })
+      .call(request.server, request, http.getResponse());
     if (!user) throw new UnauthorizedException();
     await request.logIn(user);
     return true;

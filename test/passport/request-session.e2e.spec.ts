@@ -27,7 +27,10 @@ async function createApp(platform: Platform, options: SessionModuleOptions, how:
   if (how === 'Test') {
     // An e2e test of the app: the providers are built before the platform exists.
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = platform === 'express' ? moduleRef.createNestApplication({ logger: false }) : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    app =
+      platform === 'express'
+        ? moduleRef.createNestApplication({ logger: false })
+        : moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
   } else {
     app =
       platform === 'express'

@@ -5,7 +5,16 @@ import { describeWith } from '../setup/services';
 import { SampleApp } from './sample-app';
 
 const SCREENSHOT = resolve(__dirname, '../../test-output/cart.png');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * The sample shop (sample/, built to sample/dist) in Chromium: two users with their own carts,

@@ -63,7 +63,7 @@ export class SampleApp {
   /** Stops the app with SIGTERM, as a process manager would, and waits for it to exit. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (child?.exitCode !== null || child.signalCode !== null) return;
     this.child = undefined;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');

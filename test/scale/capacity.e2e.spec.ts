@@ -37,9 +37,11 @@ const write = (create: boolean, set: Record<string, unknown>, userId?: string): 
 /** Runs `op` on every id, `CONCURRENCY` at a time, as a fleet of app processes would. */
 async function runAll(ids: string[], op: (id: string) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < ids.length) await op(ids[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ids.length) await op(ids[next++]);
+    }),
+  );
 }
 
 interface Cost {
@@ -89,7 +91,9 @@ describeWith(['redis-server'])('Capacity: Redis server cost per session operatio
       await measure('touch', (id) => store.touch(id, Date.now(), TTL)),
     ];
     // eslint-disable-next-line no-console
-    console.log(`Redis cost per operation (${OPS} ops, ${CONCURRENCY} concurrent):\n${costs.map((c) => `  ${c.op}: ${c.calls.toFixed(2)} commands, ${c.commandUs.toFixed(1)} µs in commands, ${c.processUs.toFixed(1)} µs redis-server CPU → ${Math.round(1e6 / Math.max(c.processUs, c.commandUs))} ops/s per core`).join('\n')}`);
+    console.log(
+      `Redis cost per operation (${OPS} ops, ${CONCURRENCY} concurrent):\n${costs.map((c) => `  ${c.op}: ${c.calls.toFixed(2)} commands, ${c.commandUs.toFixed(1)} µs in commands, ${c.processUs.toFixed(1)} µs redis-server CPU → ${Math.round(1e6 / Math.max(c.processUs, c.commandUs))} ops/s per core`).join('\n')}`,
+    );
     const [login, read, save, touch] = costs;
     // One round trip each (HGETALL or a Lua script); a touch now and then first extends the
     // owner's index entry; a login with a user is save → index → save (3 round trips).
@@ -157,7 +161,9 @@ describeWithPostgresBinaries()('Capacity: PostgreSQL cost per session operation'
       await measure('touch', (id) => store.touch(id, Date.now(), TTL)),
     ];
     // eslint-disable-next-line no-console
-    console.log(`PostgreSQL cost per operation (${n} ops, ${CONCURRENCY} concurrent, fsync off):\n${costs.map((c) => `  ${c.op}: ${c.statements.toFixed(2)} statements, ${c.serverUs.toFixed(0)} µs backend CPU → ${Math.round(1e6 / c.serverUs)} ops/s per core; measured ${c.opsPerSecond} ops/s here`).join('\n')}`);
+    console.log(
+      `PostgreSQL cost per operation (${n} ops, ${CONCURRENCY} concurrent, fsync off):\n${costs.map((c) => `  ${c.op}: ${c.statements.toFixed(2)} statements, ${c.serverUs.toFixed(0)} µs backend CPU → ${Math.round(1e6 / c.serverUs)} ops/s per core; measured ${c.opsPerSecond} ops/s here`).join('\n')}`,
+    );
     const [login, read, save, touch] = costs;
     expect(read.statements).toBeCloseTo(1, 1);
     // Writes run in a transaction bounded by the store (BEGIN + SET LOCAL lock/statement timeouts in

@@ -17,8 +17,8 @@ import { ScaleController } from './fleet/scale.controller';
 const SAMPLE = 100_000;
 
 /** `[first slot, last slot, master port]` of every slot range, from CLUSTER SLOTS. */
-async function slotRanges(client: Redis): Promise<Array<[number, number, number]>> {
-  const slots = (await client.cluster('SLOTS')) as unknown as Array<[number, number, [string, number]]>;
+async function slotRanges(client: Redis): Promise<[number, number, number][]> {
+  const slots = (await client.cluster('SLOTS')) as unknown as [number, number, [string, number]][];
   return slots.map(([first, last, [, port]]) => [first, last, port]);
 }
 

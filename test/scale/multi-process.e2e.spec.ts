@@ -11,7 +11,7 @@ import { QUEUE_TIMEOUT, STORE_TARGETS } from './fleet/store-targets';
  */
 const PLATFORMS: Platform[] = ['express', 'fastify', 'express'];
 const fleets = new Map<string, Fleet>();
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups: (() => Promise<void>)[] = [];
 let stopAll: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
@@ -103,7 +103,7 @@ STORE_TARGETS.forEach((target, index) => {
       }
     });
 
-    it("logs a user out everywhere from one process, removing the sessions other processes created", async () => {
+    it('logs a user out everywhere from one process, removing the sessions other processes created', async () => {
       const user = `erin${index}`;
       const devices = servers.map(() => new FleetBrowser(fleet.urls));
       for (const server of servers) expect((await devices[server].post(`/login/${user}`, undefined, server)).status).toBe(200);

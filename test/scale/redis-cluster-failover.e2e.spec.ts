@@ -59,7 +59,11 @@ describeWith(['redis-server'])('Redis Cluster failover under load from 3 app pro
         return killRedis(master);
       },
       restored: () =>
-        waitFor('the replica to take over', async () => (await cli(replica, 'info', 'replication')).includes('role:master') && (await cli(other, 'cluster', 'info')).includes('cluster_state:ok'), 30000),
+        waitFor(
+          'the replica to take over',
+          async () => (await cli(replica, 'info', 'replication')).includes('role:master') && (await cli(other, 'cluster', 'info')).includes('cluster_state:ok'),
+          30000,
+        ),
     });
 
     // Only 200s and 503s, each within storeTimeout + 1 s (beyond what the machine adds when all is well): no request hangs.

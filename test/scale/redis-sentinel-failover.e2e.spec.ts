@@ -34,7 +34,12 @@ describeWith(['redis-server'])('Redis Sentinel failover under load from 3 app pr
     const promoted = `127.0.0.1\n${HA_SENTINEL.replicaPort}`;
     const result = await failoverUnderLoad(`Sentinel failover (down-after ${FAILOVER_DETECTION_MS} ms, storeTimeout ${STORE_TIMEOUT} ms)`, fleet, {
       disrupt: () => killRedis(HA_SENTINEL.masterPort),
-      restored: () => waitFor('a sentinel to promote the replica', async () => (await cli(HA_SENTINEL.sentinelPorts[0], 'sentinel', 'get-master-addr-by-name', HA_SENTINEL.name)) === promoted, 30000),
+      restored: () =>
+        waitFor(
+          'a sentinel to promote the replica',
+          async () => (await cli(HA_SENTINEL.sentinelPorts[0], 'sentinel', 'get-master-addr-by-name', HA_SENTINEL.name)) === promoted,
+          30000,
+        ),
     });
 
     // Only 200s and 503s, each within storeTimeout + 1 s (beyond what the machine adds when all is well): no request hangs.

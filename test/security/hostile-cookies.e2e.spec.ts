@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Session, SessionModule, SessionStore } from '../../lib';
+import { Session, SessionModule } from '../../lib';
 import { createTestApp, PLATFORMS, SECRET, TestApp } from '../e2e/app';
 import { HOSTILE_TARGETS } from './hostile-targets';
 import { hostileCorpus } from './hostile-corpus';
@@ -26,13 +26,18 @@ class ProbeController {
 /** Runs `tasks` with at most `limit` in flight. */
 async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await task(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
 }
 
 const cookieOf = (reply: RawReply) =>
-  reply.headers.find((h) => /^set-cookie: session=/i.test(h))?.replace(/^set-cookie: session=/i, '').split(';')[0];
+  reply.headers
+    .find((h) => /^set-cookie: session=/i.test(h))
+    ?.replace(/^set-cookie: session=/i, '')
+    .split(';')[0];
 
 for (const target of HOSTILE_TARGETS) {
   // Every target on Express; the in-process ones on Fastify too (the parsing path is shared).
@@ -67,22 +72,29 @@ for (const target of HOSTILE_TARGETS) {
         for (let i = 0; i < 5; i++) issued.push(cookieOf(await sendRaw(port, rawGet('/write', []))) as string);
         expect(issued.every(Boolean)).toBe(true);
 
-        const corpus = hostileCorpus({ cookieName: 'session', issued, secret: SECRET, retiredSecret: 'gone-secret-that-is-at-least-32-characters', serverSide: target.serverSide }, CORPUS_SIZE);
+        const corpus = hostileCorpus(
+          { cookieName: 'session', issued, secret: SECRET, retiredSecret: 'gone-secret-that-is-at-least-32-characters', serverSide: target.serverSide },
+          CORPUS_SIZE,
+        );
         const failures: string[] = [];
         const statuses = new Map<number, number>();
-        await pool(corpus.map((c, index) => ({ ...c, index })), 24, async (hostile) => {
-          const path = hostile.index % 10 === 0 ? '/write' : '/peek';
-          const reply = await sendRaw(port, rawGet(path, hostile.headers));
-          statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
-          // 400 and 431 come from Node's HTTP parser (bad bytes, oversized headers) before Nest.
-          const normal = reply.status === 200 || reply.status === 400 || reply.status === 431;
-          let fresh = true;
-          if (reply.status === 200) {
-            const body = JSON.parse(reply.body);
-            fresh = path === '/write' ? body.n === 1 : body.isNew === true && body.keys.length === 0;
-          }
-          if (!normal || !fresh) failures.push(`#${hostile.index} ${hostile.kind} on ${path}: ${reply.status} ${reply.body.slice(0, 120)}`);
-        });
+        await pool(
+          corpus.map((c, index) => ({ ...c, index })),
+          24,
+          async (hostile) => {
+            const path = hostile.index % 10 === 0 ? '/write' : '/peek';
+            const reply = await sendRaw(port, rawGet(path, hostile.headers));
+            statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+            // 400 and 431 come from Node's HTTP parser (bad bytes, oversized headers) before Nest.
+            const normal = reply.status === 200 || reply.status === 400 || reply.status === 431;
+            let fresh = true;
+            if (reply.status === 200) {
+              const body = JSON.parse(reply.body);
+              fresh = path === '/write' ? body.n === 1 : body.isNew === true && body.keys.length === 0;
+            }
+            if (!normal || !fresh) failures.push(`#${hostile.index} ${hostile.kind} on ${path}: ${reply.status} ${reply.body.slice(0, 120)}`);
+          },
+        );
 
         expect(failures.slice(0, 20)).toEqual([]);
         expect([...statuses.keys()].filter((status) => status >= 500)).toEqual([]);
@@ -98,6 +110,3 @@ for (const target of HOSTILE_TARGETS) {
     });
   });
 }
-
-// Keeps the import used even when no server-side target is reachable.
-void SessionStore;

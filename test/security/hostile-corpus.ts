@@ -44,11 +44,12 @@ const NASTY = ['../', '..\\', '%2e%2e%2f', '*', '?', '[a-z]', '{', '}', '{x}', '
 export function hostileCorpus(seed: CorpusSeed, size = 10000): HostileCase[] {
   const rnd = random(0x5e55);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- B64 is an ASCII alphabet
   const b64 = (n: number) => Array.from({ length: n }, () => pick([...B64])).join('');
-  const cookie = (value: string | Buffer): Buffer =>
-    Buffer.concat([Buffer.from(`Cookie: ${seed.cookieName}=`), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1')]);
+  const cookie = (value: string | Buffer): Buffer => Buffer.concat([Buffer.from(`Cookie: ${seed.cookieName}=`), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1')]);
   const flip = (value: string): string => {
     const i = Math.floor(rnd() * value.length);
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- B64 is an ASCII alphabet
     return value.slice(0, i) + pick([...B64].filter((c) => c !== value[i])) + value.slice(i + 1);
   };
   const wrong = new SessionIdSigner(['w'.repeat(40)]);
@@ -67,22 +68,28 @@ export function hostileCorpus(seed: CorpusSeed, size = 10000): HostileCase[] {
     return `${signed}.${createHmac('sha1', key).update(signed).digest('base64url')}`;
   };
 
-  const generators: Array<[string, () => Buffer[]]> = [
+  const generators: [string, () => Buffer[]][] = [
     ['random base64', () => [cookie(b64(1 + Math.floor(rnd() * 200)))]],
     ['random dotted', () => [cookie(`${b64(43)}.${b64(Math.floor(rnd() * 50))}.${b64(Math.floor(rnd() * 50))}`)]],
     ['flipped issued', () => [cookie(flip(pick(seed.issued)))]],
-    ['truncated issued', () => {
-      const value = pick(seed.issued);
-      return [cookie(value.slice(0, Math.floor(rnd() * value.length)))];
-    }],
+    [
+      'truncated issued',
+      () => {
+        const value = pick(seed.issued);
+        return [cookie(value.slice(0, Math.floor(rnd() * value.length)))];
+      },
+    ],
     ['extended issued', () => [cookie(pick(seed.issued) + pick(['.', 'A', '.AAAA', '=', '==', b64(5)]))]],
     ['wrong secret id', () => [cookie(wrong.sign(b64(43)))]],
     ['retired secret id', () => [cookie(retired.sign(b64(43)))]],
     ['unsigned id', () => [cookie(b64(43))]],
-    ['path and glob in id', () => {
-      const id = b64(20) + pick(NASTY) + b64(20);
-      return [cookie(rnd() < 0.5 ? id : `${id}.${b64(43)}`)];
-    }],
+    [
+      'path and glob in id',
+      () => {
+        const id = b64(20) + pick(NASTY) + b64(20);
+        return [cookie(rnd() < 0.5 ? id : `${id}.${b64(43)}`)];
+      },
+    ],
     ['huge value', () => [cookie(b64(4000 + Math.floor(rnd() * 12000)))]],
     ['non-UTF-8 bytes', () => [cookie(Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 80) }, () => 0x80 + Math.floor(rnd() * 128))))]],
     ['control bytes', () => [cookie(Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => pick([0, 1, 7, 8, 11, 12, 27, 127]))))]],
@@ -92,28 +99,46 @@ export function hostileCorpus(seed: CorpusSeed, size = 10000): HostileCase[] {
     ['quoted and spaced', () => [cookie(`"${b64(30)}"`), Buffer.from(`Cookie:    ${seed.cookieName}  =  ${b64(20)} ;;; =;`)]],
     ['signed __proto__ payload', () => [cookie(forge.encode({ data: JSON.parse('{"__proto__":{"admin":true}}'), createdAt: Date.now() }, Date.now()))]],
     ['signed constructor payload', () => [cookie(forge.encode({ data: { constructor: { prototype: { admin: true } } }, createdAt: Date.now() }, Date.now()))]],
-    ['signed deep payload', () => {
-      let deep: unknown = 'x';
-      for (let i = 0; i < 40 + Math.floor(rnd() * 200); i++) deep = rnd() < 0.5 ? [deep] : { a: deep };
-      return [cookie(forge.encode({ data: { deep: deep as never }, createdAt: Date.now() }, Date.now()))];
-    }],
+    [
+      'signed deep payload',
+      () => {
+        let deep: unknown = 'x';
+        for (let i = 0; i < 40 + Math.floor(rnd() * 200); i++) deep = rnd() < 0.5 ? [deep] : { a: deep };
+        return [cookie(forge.encode({ data: { deep: deep as never }, createdAt: Date.now() }, Date.now()))];
+      },
+    ],
     ['signed bad tags', () => [cookie(forge.encode({ data: { x: { ' n': 'NaN' }, y: { ' m': 5 } }, createdAt: Date.now() }, Date.now()))]],
     ['encrypted junk', () => [cookie(forgeEncrypted.encode({ data: JSON.parse('{"__proto__":1}'), createdAt: 0 }, Date.now()).slice(0, -3) + 'AAA')]],
     // Issue 11, point 4: only the first three values are verified, so a flood costs three HMACs
     // and a valid cookie hidden behind it is not looked at.
-    ['flood of duplicates before an issued cookie', () => {
-      const junk = Array(4 + Math.floor(rnd() * 900)).fill(`${seed.cookieName}=a.b.c`).join(';');
-      return [cookie(`${junk};${seed.cookieName}=${pick(seed.issued)}`)];
-    }],
+    [
+      'flood of duplicates before an issued cookie',
+      () => {
+        const junk = Array(4 + Math.floor(rnd() * 900))
+          .fill(`${seed.cookieName}=a.b.c`)
+          .join(';');
+        return [cookie(`${junk};${seed.cookieName}=${pick(seed.issued)}`)];
+      },
+    ],
     ['issued cookie as the fourth value', () => [cookie(`${b64(43)}; ${seed.cookieName}=${b64(20)}; ${seed.cookieName}=${b64(87)}; ${seed.cookieName}=${pick(seed.issued)}`)]],
     // Issue 11, point 10: the same secret under another cookie name is not ours.
-    ['signed for another cookie name', () => [cookie(pick([
-      forgeOtherName.encode({ data: { n: 7 }, createdAt: Date.now() }, Date.now()),
-      forgeOtherNameEncrypted.encode({ data: { n: 7 }, createdAt: Date.now() }, Date.now()),
-      otherNameIds.sign(b64(43)),
-    ]))]],
+    [
+      'signed for another cookie name',
+      () => [
+        cookie(
+          pick([
+            forgeOtherName.encode({ data: { n: 7 }, createdAt: Date.now() }, Date.now()),
+            forgeOtherNameEncrypted.encode({ data: { n: 7 }, createdAt: Date.now() }, Date.now()),
+            otherNameIds.sign(b64(43)),
+          ]),
+        ),
+      ],
+    ],
     // Issue 11, points 2 and 3: data a codec must never have written, correctly signed.
-    ['signed nested __proto__ from JSON.parse', () => [cookie(forge.encode({ data: JSON.parse('{"form":{"nested":{"__proto__":{"admin":true}}}}'), createdAt: Date.now() }, Date.now()))]],
+    [
+      'signed nested __proto__ from JSON.parse',
+      () => [cookie(forge.encode({ data: JSON.parse('{"form":{"nested":{"__proto__":{"admin":true}}}}'), createdAt: Date.now() }, Date.now()))],
+    ],
     ['signed unescaped tag-like key', () => [cookie(forge.encode({ data: { meta: { ' note': 'x' } }, createdAt: Date.now() }, Date.now()))]],
     // Issue 11, point 1: a Flask cookie whose reserved creation time is not whole seconds.
     ['Flask cookie with a malformed _nest_created', () => [cookie(flaskSigned(`{"_nest_created":${pick(['"0"', '-1', '1.5', 'null', '[1]', '{" t":[1]}'])},"n":1}`))]],

@@ -46,7 +46,7 @@ export function rawGet(path: string, headerLines: Buffer[]): Buffer {
   return Buffer.concat(parts);
 }
 
-function parse(raw: Buffer<ArrayBufferLike>): RawReply {
+function parse(raw: Buffer): RawReply {
   const text = raw.toString('latin1');
   const end = text.indexOf('\r\n\r\n');
   const head = end >= 0 ? text.slice(0, end) : text;

@@ -64,7 +64,10 @@ export async function startMongoServer(options: MongoTestServerOptions = {}): Pr
     new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
       sockets.clear();
-      if (!server) return resolve();
+      if (!server) {
+        resolve();
+        return;
+      }
       server.close(() => resolve());
       server = undefined;
     });

@@ -83,7 +83,7 @@ export async function startPostgres(port?: number): Promise<PostgresServer> {
       await run(file, argv, { timeout });
     } catch (error) {
       const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
-      throw new Error(`postgres-server: ${command} ${args.join(' ')} failed: ${(error as Error).message}\n${tail}`);
+      throw new Error(`postgres-server: ${command} ${args.join(' ')} failed: ${(error as Error).message}\n${tail}`, { cause: error });
     }
   };
   let running = false;

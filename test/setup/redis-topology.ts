@@ -81,7 +81,13 @@ function clusterTopology(name: string, ports: number[], { replicas = 0, nodeTime
       const nodes = ports.map((port) => `127.0.0.1:${port}`);
       await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30000 });
       await waitFor(`the ${name} cluster to agree`, () => topology.healthy(), 30000);
-      if (replicas > 0) await waitFor(`the ${name} replicas to sync`, async () => (await Promise.all(ports.map((port) => cli(port, 'info', 'replication')))).filter((info) => info.includes('master_link_status:up')).length === ports.length - masters, 30000);
+      if (replicas > 0)
+        await waitFor(
+          `the ${name} replicas to sync`,
+          async () =>
+            (await Promise.all(ports.map((port) => cli(port, 'info', 'replication')))).filter((info) => info.includes('master_link_status:up')).length === ports.length - masters,
+          30000,
+        );
     },
   };
   return topology;
@@ -120,14 +126,21 @@ function sentinelTopology(name: string, ports: number[], { replicas = 0, downAft
         const home = join(dir, String(port));
         mkdirSync(home, { recursive: true });
         const conf = join(home, 'sentinel.conf');
-        writeFileSync(conf, [
-          `port ${port}`, 'bind 127.0.0.1', 'daemonize yes', `dir ${home}`,
-          `pidfile ${join(home, 'sentinel.pid')}`, `logfile ${join(home, 'sentinel.log')}`,
-          `sentinel monitor ${name} 127.0.0.1 ${masterPort} ${quorum}`,
-          `sentinel down-after-milliseconds ${name} ${downAfter}`,
-          `sentinel failover-timeout ${name} ${Math.max(downAfter * 10, 10000)}`,
-          `sentinel parallel-syncs ${name} 1`,
-        ].join('\n'));
+        writeFileSync(
+          conf,
+          [
+            `port ${port}`,
+            'bind 127.0.0.1',
+            'daemonize yes',
+            `dir ${home}`,
+            `pidfile ${join(home, 'sentinel.pid')}`,
+            `logfile ${join(home, 'sentinel.log')}`,
+            `sentinel monitor ${name} 127.0.0.1 ${masterPort} ${quorum}`,
+            `sentinel down-after-milliseconds ${name} ${downAfter}`,
+            `sentinel failover-timeout ${name} ${Math.max(downAfter * 10, 10000)}`,
+            `sentinel parallel-syncs ${name} 1`,
+          ].join('\n'),
+        );
         await run('redis-sentinel', [conf]);
       }
       await waitFor(`the ${name} sentinels to know their master, its replicas and each other`, () => topology.healthy(), 30000);
@@ -149,11 +162,18 @@ const sentinel: Topology = {
     await startServer(SENTINEL.masterPort, join(dir, 'master'));
     const conf = join(dir, 'sentinel', 'sentinel.conf');
     mkdirSync(join(dir, 'sentinel'), { recursive: true });
-    writeFileSync(conf, [
-      `port ${SENTINEL.sentinelPort}`, 'bind 127.0.0.1', 'daemonize yes', `dir ${join(dir, 'sentinel')}`,
-      `pidfile ${join(dir, 'sentinel', 'sentinel.pid')}`, `logfile ${join(dir, 'sentinel', 'sentinel.log')}`,
-      `sentinel monitor ${SENTINEL.name} 127.0.0.1 ${SENTINEL.masterPort} 1`,
-    ].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        `port ${SENTINEL.sentinelPort}`,
+        'bind 127.0.0.1',
+        'daemonize yes',
+        `dir ${join(dir, 'sentinel')}`,
+        `pidfile ${join(dir, 'sentinel', 'sentinel.pid')}`,
+        `logfile ${join(dir, 'sentinel', 'sentinel.log')}`,
+        `sentinel monitor ${SENTINEL.name} 127.0.0.1 ${SENTINEL.masterPort} 1`,
+      ].join('\n'),
+    );
     await run('redis-sentinel', [conf]);
     await waitFor('the sentinel to know its master', () => sentinel.healthy());
   },
@@ -181,7 +201,7 @@ async function withLock<T>(root: string, body: () => Promise<T>): Promise<T> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(existsSync(join(lock, 'owner')) ? readFileSync(join(lock, 'owner'), 'utf8') : NaN);
       if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`redis-topology: ${lock} is held by process ${owner}`);
+      else if (Date.now() > deadline) throw new Error(`redis-topology: ${lock} is held by process ${owner}`, { cause: error });
       else await sleep(100);
     }
   }

@@ -11,7 +11,10 @@ export const SERVICES = {
   postgres: { what: 'PostgreSQL on 127.0.0.1:5432 (database test)', probe: () => tcp(5432) },
   mariadb: { what: 'MariaDB on 127.0.0.1:3306 (database test)', probe: () => tcp(3306) },
   memcached: { what: 'memcached on 127.0.0.1:11211', probe: () => tcp(11211) },
-  'redis-server': { what: 'the redis-server and redis-sentinel binaries', probe: async () => (await has('redis-server', '--version')) && (await has('redis-sentinel', '--version')) },
+  'redis-server': {
+    what: 'the redis-server and redis-sentinel binaries',
+    probe: async () => (await has('redis-server', '--version')) && (await has('redis-sentinel', '--version')),
+  },
   chromium: { what: 'Chromium at /usr/bin/chromium', probe: async () => has('/usr/bin/chromium', '--version') },
   flask: { what: "Python 3 with Flask (Debian's python3-flask)", probe: async () => has('/usr/bin/python3', '-c', 'import flask') },
 } satisfies Record<string, { what: string; probe: () => Promise<boolean> }>;

@@ -94,7 +94,12 @@ describe('file store: pruning (threshold)', () => {
         await store.save(id, write({ a: 1 }, { create: true, ttl: 60000 }));
         await sleep(5);
       }
-      expect(await jsonFiles(directory)).toEqual(ids.slice(3).map((id) => `${hash(id)}.json`).sort());
+      expect(await jsonFiles(directory)).toEqual(
+        ids
+          .slice(3)
+          .map((id) => `${hash(id)}.json`)
+          .sort(),
+      );
       for (const id of ids.slice(0, 3)) expect(await store.get(id)).toBeNull();
       for (const id of ids.slice(3)) expect(await store.get(id)).not.toBeNull();
     } finally {
@@ -191,7 +196,7 @@ describe('file store: several processes on one directory', () => {
 function lineReader(child: ReturnType<typeof spawn>): () => Promise<string> {
   let buffer = '';
   let stderr = '';
-  const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+  const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
   const lines: string[] = [];
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   child.stdout?.on('data', (chunk) => {

@@ -73,9 +73,7 @@ describeWith(['memcached'])('memcached', () => {
         const id = newId();
         await one.store.save(id, write({ start: true }, { create: true }));
         const conflictsBefore = await stat(one.raw, 'cas_badval');
-        const outcomes = await Promise.all(
-          Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? one.store : other).save(id, write({ [`k${i}`]: i }))),
-        );
+        const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? one.store : other).save(id, write({ [`k${i}`]: i }))));
         expect(outcomes).toEqual(Array(100).fill('saved'));
         expect(Object.keys((await one.store.get(id))?.data ?? {})).toHaveLength(101);
         // The test really raced: memcached refused stale CAS tokens, and the store retried.
@@ -151,7 +149,7 @@ function remainingSeconds(key: string): Promise<number | null> {
     socket.setTimeout(2000, () => socket.destroy(new Error('no reply to mg')));
     socket.on('error', reject);
     socket.on('data', (chunk) => {
-      reply += chunk;
+      reply += chunk.toString();
       if (!reply.endsWith('\r\n')) return;
       socket.destroy();
       const ttl = /^HD t(-?\d+)/.exec(reply);

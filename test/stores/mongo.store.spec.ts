@@ -45,10 +45,7 @@ describe('mongo store: what it writes', () => {
   it('creates the TTL index on expiresAt (expireAfterSeconds 0) and a sparse index on userId', async () => {
     const indexes = await harness.raw.listIndexes().toArray();
     expect(indexes).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
-        expect.objectContaining({ key: { userId: 1 }, sparse: true }),
-      ]),
+      expect.arrayContaining([expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }), expect.objectContaining({ key: { userId: 1 }, sparse: true })]),
     );
   });
 

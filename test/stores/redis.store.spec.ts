@@ -99,7 +99,9 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     expect(await client.ping()).toBe('PONG');
     await client.quit();
 
-    const name = `nest-session-owned-${newId().slice(0, 8).replace(/[^A-Za-z0-9]/g, 'x')}`;
+    const name = `nest-session-owned-${newId()
+      .slice(0, 8)
+      .replace(/[^A-Za-z0-9]/g, 'x')}`;
     const owned = new RedisSessionStore({ connection: { host: '127.0.0.1', port: 6379, connectionName: name }, prefix: h.prefix });
     expect(await owned.get(newId())).toBeNull();
     expect(await h.raw.client('LIST')).toContain(`name=${name}`);

@@ -125,9 +125,7 @@ export function runStoreContract(name: string, open: () => Promise<StoreHarness>
     it('loses no write: 100 concurrent patches of one session, each setting its own key', async () => {
       const id = newId();
       await store.save(id, write({ start: true }, { create: true }));
-      const outcomes = await Promise.all(
-        Array.from({ length: 100 }, (_, i) => store.save(id, write({ [`k${i}`]: i }))),
-      );
+      const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => store.save(id, write({ [`k${i}`]: i }))));
       expect(outcomes.every((outcome) => outcome === 'saved')).toBe(true);
       const record = await store.get(id);
       expect(Object.keys(record?.data ?? {}).sort()).toEqual(['start', ...Array.from({ length: 100 }, (_, i) => `k${i}`)].sort());

@@ -27,7 +27,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Runs `call` and times it (a thunk: SQLite's writes run synchronously inside the call). */
 async function timed<T>(call: () => Promise<T>): Promise<{ error: unknown; ms: number }> {
   const started = Date.now();
-  const error = await Promise.resolve().then(call).then(() => undefined, (failure: unknown) => failure);
+  const error = await Promise.resolve()
+    .then(call)
+    .then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
   return { error, ms: Date.now() - started };
 }
 

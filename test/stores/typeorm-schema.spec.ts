@@ -26,11 +26,13 @@ for (const backend of BACKENDS) {
     beforeAll(async () => {
       dataSource = await new DataSource(backend.connection()).initialize();
       // A table from an old or hand-made schema: no user_id column.
-      await dataSource.query(`CREATE TABLE ${partial} (id varchar(43) PRIMARY KEY, data text NOT NULL, created_at bigint NOT NULL, touched_at bigint NOT NULL, expires_at bigint NOT NULL)`);
+      await dataSource.query(
+        `CREATE TABLE ${partial} (id varchar(43) PRIMARY KEY, data text NOT NULL, created_at bigint NOT NULL, touched_at bigint NOT NULL, expires_at bigint NOT NULL)`,
+      );
     });
     afterAll(async () => {
       await dataSource?.query(`DROP TABLE IF EXISTS ${partial}`);
-      const file = dataSource?.options.type === 'better-sqlite3' ? String(dataSource.options.database) : undefined;
+      const file = dataSource?.options.type === 'better-sqlite3' ? dataSource.options.database : undefined;
       await dataSource?.destroy();
       if (file) rmSync(join(file, '..'), { recursive: true, force: true });
     });

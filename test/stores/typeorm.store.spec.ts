@@ -108,9 +108,7 @@ for (const backend of BACKENDS) {
       it('creates 100 new sessions at once, each patched right away, without a deadlock or retry', async () => {
         const ids = Array.from({ length: 100 }, () => newId());
         const statements = harness.queries.start();
-        const outcomes = await Promise.all(
-          ids.map(async (id, i) => [await harness.store.save(id, write({ i }, { create: true })), await harness.store.save(id, write({ j: i }))]),
-        );
+        const outcomes = await Promise.all(ids.map(async (id, i) => [await harness.store.save(id, write({ i }, { create: true })), await harness.store.save(id, write({ j: i }))]));
         expect(outcomes.flat().every((outcome) => outcome === 'saved')).toBe(true);
         // A rollback would mean a deadlock (InnoDB gap locks) that the store had to retry.
         expect(statements.filter((sql) => sql.includes('ROLLBACK'))).toEqual([]);
@@ -163,7 +161,10 @@ for (const backend of BACKENDS) {
         const harness = await backend.open({ cleanupInterval: 100 });
         try {
           const table = new SessionTable(harness);
-          await table.insert([{ id: newId(), expiresAt: Date.now() - 1 }, { id: newId(), expiresAt: Date.now() + 60000 }]);
+          await table.insert([
+            { id: newId(), expiresAt: Date.now() - 1 },
+            { id: newId(), expiresAt: Date.now() + 60000 },
+          ]);
           for (let waited = 0; (await table.count()) > 1 && waited < 3000; waited += 50) await sleep(50);
           expect(await table.count()).toBe(1);
           await harness.store.close();

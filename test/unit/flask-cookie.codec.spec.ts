@@ -107,13 +107,13 @@ describe('FlaskCookieCodec', () => {
       expect(write(session)).toBe(cookie);
     });
 
-    it.each(cases)('%s: reads Flask\'s cookie back to the same values and types', (_name, session, cookie) => {
+    it.each(cases)("%s: reads Flask's cookie back to the same values and types", (_name, session, cookie) => {
       const decoded = read(cookie);
       expect(decoded).toStrictEqual(session);
       expect(typesOf(decoded)).toEqual(typesOf(session));
     });
 
-    it('escapes non-ASCII exactly as Python\'s ensure_ascii (lowercase hex, surrogate pairs)', () => {
+    it("escapes non-ASCII exactly as Python's ensure_ascii (lowercase hex, surrogate pairs)", () => {
       expect(payloadOf(write({ text: 'h\u00e9llo \u2603 \u{1F600}' }))).toBe('{"text":"h\\u00e9llo \\u2603 \\ud83d\\ude00"}');
       expect(payloadOf(write({ del: '\u007f\u2028\n\u0001"\\' }))).toBe('{"del":"\\u007f\\u2028\\n\\u0001\\"\\\\"}');
     });
@@ -133,7 +133,7 @@ describe('FlaskCookieCodec', () => {
       expect(payloadOf(write({ uuid: new FlaskUuid('12345678-1234-5678-1234-567812345678') }))).toBe(payloadOf(flask));
     });
 
-    it('writes Dates at whole seconds in UTC, as werkzeug\'s http_date', () => {
+    it("writes Dates at whole seconds in UTC, as werkzeug's http_date", () => {
       expect(payloadOf(write({ when: new Date('0099-12-31T23:59:59.999Z') }))).toBe('{"when":{" d":"Thu, 31 Dec 0099 23:59:59 GMT"}}');
       expect(read(write({ when: new Date('2024-01-02T03:04:05.678Z') }))).toStrictEqual({ when: new Date('2024-01-02T03:04:05Z') });
     });
@@ -143,7 +143,7 @@ describe('FlaskCookieCodec', () => {
     // Flask: flash("hello"); flash("oops", "error"). Python compresses this payload.
     const flask = '.eJyrVopPy0kszkgtVrKKrlZSKAFSSrmpxcWJ6alKOkoZqTk5-UqxtTowqdSiovwioER-fkExUDy2FgDAlxVw.ZVPxAA.ZR_o10ybnWIceQ2WAQdcdlxAy1g';
 
-    it('reads Flask\'s (category, message) tuples as an array of pairs that stay tuples', () => {
+    it("reads Flask's (category, message) tuples as an array of pairs that stay tuples", () => {
       const flashes = read(flask)?._flashes as FlaskTuple<[string, string]>[];
       expect(Array.isArray(flashes)).toBe(true);
       expect(flashes.map(([category, message]) => `${category}: ${message}`)).toEqual(['message: hello', 'error: oops']);
@@ -175,13 +175,13 @@ describe('FlaskCookieCodec', () => {
     const flaskEvery =
       '.eJx1j01PwzAMhv9K5AOnMJykGaWMSYgDEogTE5euqhI1bBXph9qEgar9d7xuVy5-5Y_Xjz2B_Q1uhGwCZiGDx6ePV6vftfpOH-DIoTHDV-zndkPtlV3bzlerG7tmV6bp79loPt1psHVjcBVkeS54LnmuiqLgExiqhCE63kbvuVhoLtw1ao4LRBTFseAQzG53chKiqmcJZUmstgvMsBB7TwAiBPcTqLzfRkR3533HtlEuUZFUqaooOkSgudkx7yG4oMKhA35JFU8IStvi6IayJmwiKYn1-YBIACFVope36X96-vawd-35YjJs6D2Gkr2YlkmUCUOVYZKhZs9vGzr9Dxc4ZNc.ZVPxAA.6EM1OP7rq6xLz3o6mlHBZaNs4VQ';
 
-    it('reads Flask\'s compressed cookie with every tag type', () => {
+    it("reads Flask's compressed cookie with every tag type", () => {
       const decoded = read(flaskEvery);
       expect(decoded).toStrictEqual(every);
       expect(typesOf(decoded)).toEqual(typesOf(every));
     });
 
-    it('compresses with zlib (not raw deflate) behind a leading dot, over Flask\'s exact JSON', () => {
+    it("compresses with zlib (not raw deflate) behind a leading dot, over Flask's exact JSON", () => {
       const cookie = write(every);
       expect(cookie.startsWith('.')).toBe(true);
       expect(payloadOf(cookie)).toBe(everyJson);
@@ -259,7 +259,7 @@ describe('FlaskCookieCodec', () => {
       expect(codec.decode(signLikeFlask('eyJ1c2VyX2lkIjo0Mn0', 'dev-secret', 'AQIDBAUGBwg'))).toBeNull();
     });
 
-    it('reads a future or old timestamp: ages are the caller\'s to check', () => {
+    it("reads a future or old timestamp: ages are the caller's to check", () => {
       const old = codec.encode({ data: { user_id: 42 }, createdAt: 0 }, 1000);
       expect(codec.decode(old)).toMatchObject({ issuedAt: 1000, createdAt: 1000 });
     });
@@ -313,11 +313,11 @@ describe('FlaskCookieCodec carrying the creation time (absoluteTimeout)', () => 
     }
   });
 
-  it('writes nothing extra when off, so cookies stay byte for byte Flask\'s', () => {
+  it("writes nothing extra when off, so cookies stay byte for byte Flask's", () => {
     expect(codec.encode({ data: { user_id: 42, _nest_created: 5 }, createdAt: CREATED }, ISSUED_AT)).toBe('eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM');
   });
 
-  it('keeps Flask\'s key whatever the cookie name (no name binding in the Flask format)', () => {
+  it("keeps Flask's key whatever the cookie name (no name binding in the Flask format)", () => {
     expect(carrying.decode(signLikeFlask('eyJ1c2VyX2lkIjo0Mn0'))?.data).toEqual({ user_id: 42 });
   });
 });

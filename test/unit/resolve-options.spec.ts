@@ -5,9 +5,7 @@ const secret = 's'.repeat(32);
 
 describe('module options at startup', () => {
   it('refuses an unknown option, naming the nearest valid one', () => {
-    expect(() => resolveOptions({ secret, format: 'flask' } as never)).toThrow(
-      new SessionOptionsError('unknown option "format" — did you mean "cookieFormat"?'),
-    );
+    expect(() => resolveOptions({ secret, format: 'flask' } as never)).toThrow(new SessionOptionsError('unknown option "format" — did you mean "cookieFormat"?'));
     expect(() => resolveOptions({ secret, storeTimout: 10 } as never)).toThrow(/unknown option "storeTimout" — did you mean "storeTimeout"\?/);
     expect(() => resolveOptions({ secrets: secret } as never)).toThrow(/did you mean "secret"\?/);
   });

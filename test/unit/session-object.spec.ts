@@ -82,11 +82,17 @@ describe('the session object', () => {
     writer.flash('saved');
     writer.flash('careful', 'warning');
     const stored = writer.state.snapshot().data;
-    expect(stored._flashes).toEqual([['message', 'saved'], ['warning', 'careful']]);
+    expect(stored._flashes).toEqual([
+      ['message', 'saved'],
+      ['warning', 'careful'],
+    ]);
 
     const reader = load(stored);
     expect(reader.getFlashedMessages()).toEqual(['saved', 'careful']);
-    expect(reader.getFlashedMessages({ withCategories: true })).toEqual([['message', 'saved'], ['warning', 'careful']]);
+    expect(reader.getFlashedMessages({ withCategories: true })).toEqual([
+      ['message', 'saved'],
+      ['warning', 'careful'],
+    ]);
     expect(reader.getFlashedMessages({ categoryFilter: ['warning'] })).toEqual(['careful']);
     expect(changes(reader).unset).toEqual(['_flashes']);
   });

@@ -107,7 +107,14 @@ export class FileSessionStore extends SessionStore {
       // Marker first, session second: a crash in between leaves a marker without a session
       // (dropped by findByUser), never a session that findByUser cannot find.
       if (userId !== undefined && userId !== file.userId) await this.mark(userId, name);
-      await writeSessionFile(this.directory, name, { id, data, createdAt: file.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId }, this.fsync, deadline, this.timeout);
+      await writeSessionFile(
+        this.directory,
+        name,
+        { id, data, createdAt: file.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId },
+        this.fsync,
+        deadline,
+        this.timeout,
+      );
       if (file.userId !== undefined && file.userId !== userId) await this.unmark(file.userId, name);
       return 'saved';
     });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import type { SessionRecord, StoredData } from '../session-store';
+import type { SessionRecord } from '../session-store';
 import { checkSessionId } from '../shared/session-id';
 
 /** What one session file holds (JSON). */
@@ -80,7 +80,7 @@ export async function writeSessionFile(directory: string, name: string, file: Se
 
 function serialize(file: SessionFile): string {
   const { id, data, createdAt, touchedAt, expiresAt, userId } = file;
-  return JSON.stringify({ id, data: data as StoredData, createdAt, touchedAt, expiresAt, userId });
+  return JSON.stringify({ id, data, createdAt, touchedAt, expiresAt, userId });
 }
 
 /** Makes the rename itself durable (POSIX); platforms that cannot open a directory skip it. */

@@ -1,7 +1,7 @@
 import { SessionOptionsError } from '../../errors/session.errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import { loadOptional } from '../../utils/load-optional';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoredData, StoreSettings } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { KeyedMutex } from '../shared/keyed-mutex';
 import { mergeChangeSet } from '../shared/merge-change-set';
@@ -71,7 +71,9 @@ export class MemcachedSessionStore extends SessionStore {
     super();
     this.prefix = options.prefix ?? 'session:';
     if (!PREFIX.test(this.prefix) || Buffer.byteLength(this.prefix) > 202) {
-      throw new SessionOptionsError(`MemcachedSessionStore prefix ${JSON.stringify(this.prefix)} must be printable ASCII without spaces, at most 202 bytes (memcached keys are at most 250).`);
+      throw new SessionOptionsError(
+        `MemcachedSessionStore prefix ${JSON.stringify(this.prefix)} must be printable ASCII without spaces, at most 202 bytes (memcached keys are at most 250).`,
+      );
     }
     this.attempts = options.casAttempts ?? 50;
     ({ client: this.client, owned: this.owned } = resolveClient<MemcachedClientLike>('MemcachedSessionStore', { client: options.client }, { server: options.server }, () =>

@@ -97,10 +97,7 @@ export class MongoSessionStore extends SessionStore {
   /** Creates the indexes now (otherwise on first use); safe to call more than once. */
   init(): Promise<void> {
     if (!this.createIndexes) return Promise.resolve();
-    this.indexed ??= Promise.all([
-      this.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 }),
-      this.collection.createIndex({ userId: 1 }, { sparse: true }),
-    ]).then(
+    this.indexed ??= Promise.all([this.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 }), this.collection.createIndex({ userId: 1 }, { sparse: true })]).then(
       () => undefined,
       (error: unknown) => {
         this.indexed = undefined;

@@ -31,7 +31,7 @@ export interface RedisConnectionOptions {
   password?: string;
   db?: number;
   /** Sentinel nodes; with `name`, the client follows the primary through failovers. */
-  sentinels?: Array<{ host?: string; port?: number }>;
+  sentinels?: { host?: string; port?: number }[];
   /** Name of the primary the Sentinels watch. */
   name?: string;
   /** Any other ioredis option (`tls`, `enableAutoPipelining`, `commandTimeout`, ...). */

@@ -86,7 +86,9 @@ export class RedisSessionStore extends SessionStore {
     this.prefix = options.prefix ?? 'session:';
     if (/[{}]/.test(this.prefix)) throw new SessionOptionsError(`RedisSessionStore prefix "${this.prefix}" must not contain "{" or "}": they set the Cluster hash slot.`);
     const { connection, cluster } = options;
-    ({ client: this.client, owned: this.owned } = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () => this.createClient(options)));
+    ({ client: this.client, owned: this.owned } = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () =>
+      this.createClient(options),
+    ));
   }
 
   /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */
@@ -248,7 +250,7 @@ export class RedisSessionStore extends SessionStore {
     let client: RedisClientLike;
     if (options.cluster) {
       const { nodes, options: own = {} } = options.cluster;
-      client = new ioredis.Cluster(nodes as never, {
+      client = new ioredis.Cluster(nodes, {
         clusterRetryStrategy: REDIS_FAIL_FAST.retryStrategy,
         enableAutoPipelining: REDIS_FAIL_FAST.enableAutoPipelining,
         ...own,

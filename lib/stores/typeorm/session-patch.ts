@@ -10,10 +10,7 @@ export interface LockedRow {
 }
 
 /** What one save must write, decided while the row is locked. */
-export type PatchPlan =
-  | { outcome: 'missing' }
-  | { outcome: 'deleted'; statement?: 'delete' }
-  | { outcome: 'saved'; statement: 'insert' | 'update'; values: RowValues };
+export type PatchPlan = { outcome: 'missing' } | { outcome: 'deleted'; statement?: 'delete' } | { outcome: 'saved'; statement: 'insert' | 'update'; values: RowValues };
 
 export interface RowValues {
   data: string;

@@ -44,7 +44,7 @@ export function sessionSql(type: SessionDatabaseType, table: string): SessionSql
     let n = 0;
     return [key, text.replace(/\?/g, () => `$${++n}`)];
   });
-  return Object.fromEntries(numbered) as unknown as SessionSql;
+  return Object.fromEntries(numbered);
 }
 
 function pruneSql(type: SessionDatabaseType, table: string): string {

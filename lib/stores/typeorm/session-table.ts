@@ -28,8 +28,7 @@ export interface SessionColumn {
  */
 export function sessionColumns(type: SessionDatabaseType): SessionColumn[] {
   const mysql = type === 'mysql' || type === 'mariadb';
-  const binary = (charset: string): Pick<SessionColumn, 'charset' | 'collation'> =>
-    mysql ? { charset, collation: `${charset}_bin` } : {};
+  const binary = (charset: string): Pick<SessionColumn, 'charset' | 'collation'> => (mysql ? { charset, collation: `${charset}_bin` } : {});
   return [
     { property: 'id', name: 'id', type: 'varchar', length: '43', primary: true, ...binary('ascii') },
     { property: 'data', name: 'data', type: mysql ? 'mediumtext' : 'text', ...binary('utf8mb4') },
@@ -55,9 +54,7 @@ export function sessionIndexes(tableName: string): { name: string; column: 'expi
  */
 export function checkTableName(tableName: string): string {
   if (!/^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(tableName)) {
-    throw new SessionOptionsError(
-      `tableName "${tableName}" is not a plain SQL name: use letters, digits and _ (at most 48), optionally after "schema."`,
-    );
+    throw new SessionOptionsError(`tableName "${tableName}" is not a plain SQL name: use letters, digits and _ (at most 48), optionally after "schema."`);
   }
   return tableName;
 }

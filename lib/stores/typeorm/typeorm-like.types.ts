@@ -32,5 +32,5 @@ export interface DataSourceLike {
  */
 export interface SessionEntitySchema {
   readonly '@instanceof': symbol;
-  readonly options: { readonly name: string; readonly tableName?: string; readonly columns: { readonly [property: string]: any } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly options: { readonly name: string; readonly tableName?: string; readonly columns: Readonly<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }

@@ -71,7 +71,10 @@ export class TypeOrmSessionStore extends SessionStore {
     this.dataSource = dataSource;
     this.type = checkDatabaseType(dataSource.options.type);
     this.tableName = checkTableName(options.tableName ?? DEFAULT_SESSION_TABLE);
-    const table = this.tableName.split('.').map((part) => dataSource.driver.escape(part)).join('.');
+    const table = this.tableName
+      .split('.')
+      .map((part) => dataSource.driver.escape(part))
+      .join('.');
     this.sql = sessionSql(this.type, table);
     this.bounds = sqlBounds(this.type, this.timeout, this.type === 'mariadb');
     this.batchSize = cleanupBatchSize;
@@ -204,7 +207,8 @@ export class TypeOrmSessionStore extends SessionStore {
   }
 
   /** One write statement, bounded: in its own bounded transaction on PostgreSQL, prefixed on MariaDB. */
-  private single(sql: string, params: unknown[], deadline: number): Promise<{ records: any[]; affected: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's rows are untyped
+  private single(sql: string, params: unknown[], deadline: number): Promise<{ records: any[]; affected: number }> {
     if (!this.bounds.begin) return this.run(this.bounds.prefix + sql, params);
     return this.transaction(async (runner) => {
       const result = await runner.query(sql, params, true);

@@ -14,8 +14,17 @@ class LoginFailedFilter implements ExceptionFilter {
 }
 
 const page = (title: string, body: unknown) =>
-  html`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head>
-<body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto"><h1>${title}</h1>${body}</body></html>`.value;
+  html`<!doctype html>
+    <html>
+      <head>
+        <meta charset="utf-8" />
+        <title>${title}</title>
+      </head>
+      <body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto">
+        <h1>${title}</h1>
+        ${body}
+      </body>
+    </html>`.value;
 
 /**
  * Written the way an express-session + Passport app is written: `req.user`, `req.logout()` and
@@ -29,14 +38,13 @@ export class AccountController {
     const messages = request.session.getFlashedMessages() as string[];
     return page(
       'Log in',
-      html`${messages.map((message) => html`<p>${message}</p>`)}
-${failed ? html`<p role="alert">Wrong username or password.</p>` : ''}
-<form method="post" action="/login">
-  <label>Username <input name="username" autocomplete="username"></label>
-  <label>Password <input name="password" type="password" autocomplete="current-password"></label>
-  <button>Log in</button>
-</form>
-<p>Any username works with the password <code>${DEMO_PASSWORD}</code>.</p>`,
+      html`${messages.map((message) => html`<p>${message}</p>`)} ${failed ? html`<p role="alert">Wrong username or password.</p>` : ''}
+        <form method="post" action="/login">
+          <label>Username <input name="username" autocomplete="username" /></label>
+          <label>Password <input name="password" type="password" autocomplete="current-password" /></label>
+          <button>Log in</button>
+        </form>
+        <p>Any username works with the password <code>${DEMO_PASSWORD}</code>.</p>`,
     );
   }
 
@@ -48,13 +56,13 @@ ${failed ? html`<p role="alert">Wrong username or password.</p>` : ''}
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  home(@Req() request: any, @Res({ passthrough: true }) response: any): string | void {
+  home(@Req() request: any, @Res({ passthrough: true }) response: any): string | undefined {
     if (!request.user) return response.redirect(303, '/login');
     request.session.visits = (request.session.visits ?? 0) + 1;
     return page(
       `Hello, ${request.user.name}`,
       html`<p>Visits since you logged in: ${request.session.visits}</p>
-<form method="post" action="/logout"><button>Log out</button></form>`,
+        <form method="post" action="/logout"><button>Log out</button></form>`,
     );
   }
 

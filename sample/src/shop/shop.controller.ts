@@ -25,7 +25,7 @@ export class ShopController {
 
   @Post('login')
   @Redirect('/', 303)
-  async login(@Session() session: ShopSession, @Body() form: Form = {}): Promise<{ url: string } | void> {
+  async login(@Session() session: ShopSession, @Body() form: Form = {}): Promise<{ url: string } | undefined> {
     const username = typeof form.username === 'string' ? form.username.trim() : '';
     if (username.length === 0 || username.length > 40) {
       session.flash('Please enter a username of 1 to 40 characters.', 'error');
@@ -86,6 +86,7 @@ export class ShopController {
       session.flash('That item is not in your cart.', 'error');
       return;
     }
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the cart is a record keyed by product id
     delete cart[product.id];
     session.set('cart', cart);
     session.flash(`Removed ${product.name} from your cart.`, 'info');

@@ -42,30 +42,46 @@ function layout(page: Page): string {
         <form class="inline" method="post" action="/logout"><button class="secondary">Log out</button></form>`
     : '';
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${page.title} · Teahouse</title>
-<style>${new SafeHtml(STYLE)}</style></head>
-<body><header><h1>Teahouse</h1>${nav}</header>
-${page.flashes.map(([category, message]) => html`<p class="flash ${category}" role="status">${message}</p>`)}
-<main>${page.body}</main></body></html>`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>${page.title} · Teahouse</title>
+        <style>
+          ${new SafeHtml(STYLE)}
+        </style>
+      </head>
+      <body>
+        <header>
+          <h1>Teahouse</h1>
+          ${nav}
+        </header>
+        ${page.flashes.map(([category, message]) => html`<p class="flash ${category}" role="status">${message}</p>`)}
+        <main>${page.body}</main>
+      </body>
+    </html>`.value;
 }
 
 export function loginPage(flashes: Flashes): string {
   const body = html`<h2>Log in</h2>
     <form method="post" action="/login">
-      <label>Username <input name="username" required maxlength="40" autofocus></label>
+      <label>Username <input name="username" required maxlength="40" autofocus /></label>
       <button>Log in</button>
     </form>`;
   return layout({ title: 'Log in', flashes, body });
 }
 
 export function productsPage(user: string, cart: Cart, flashes: Flashes): string {
-  const body = html`<section class="products">${PRODUCTS.map(
-    (product) => html`<article>
-      <h2>${product.name}</h2><p>${product.description}</p><p><strong>${formatPrice(product.price)}</strong></p>
-      <form method="post" action="/cart/add"><input type="hidden" name="productId" value="${product.id}">
-        <button>Add to cart</button></form>
-    </article>`,
-  )}</section>`;
+  const body = html`<section class="products">
+    ${PRODUCTS.map(
+      (product) =>
+        html`<article>
+          <h2>${product.name}</h2>
+          <p>${product.description}</p>
+          <p><strong>${formatPrice(product.price)}</strong></p>
+          <form method="post" action="/cart/add"><input type="hidden" name="productId" value="${product.id}" /> <button>Add to cart</button></form>
+        </article>`,
+    )}
+  </section>`;
   return layout({ title: 'Products', flashes, user, cart, body });
 }
 
@@ -77,15 +93,39 @@ export function cartPage(user: string, cart: Cart, flashes: Flashes): string {
   const total = lines.reduce((sum, line) => sum + line.product.price * line.quantity, 0);
   const body =
     lines.length === 0
-      ? html`<h2>Your cart</h2><p class="empty">Your cart is empty. <a href="/">Browse the products</a>.</p>`
+      ? html`<h2>Your cart</h2>
+          <p class="empty">Your cart is empty. <a href="/">Browse the products</a>.</p>`
       : html`<h2>Your cart</h2>
-    <table class="cart"><thead><tr><th>Product</th><th class="num">Quantity</th><th class="num">Price</th><th></th></tr></thead>
-    <tbody>${lines.map(
-      ({ product, quantity }) => html`<tr>
-        <th>${product.name}</th><td class="num quantity">${quantity}</td><td class="num">${formatPrice(product.price * quantity)}</td>
-        <td class="num"><form method="post" action="/cart/remove"><input type="hidden" name="productId" value="${product.id}">
-          <button class="secondary">Remove</button></form></td></tr>`,
-    )}</tbody>
-    <tfoot><tr><th>Total</th><td></td><td class="num total">${formatPrice(total)}</td><td></td></tr></tfoot></table>`;
+          <table class="cart">
+            <thead>
+              <tr>
+                <th>Product</th>
+                <th class="num">Quantity</th>
+                <th class="num">Price</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              ${lines.map(
+                ({ product, quantity }) =>
+                  html`<tr>
+                    <th>${product.name}</th>
+                    <td class="num quantity">${quantity}</td>
+                    <td class="num">${formatPrice(product.price * quantity)}</td>
+                    <td class="num">
+                      <form method="post" action="/cart/remove"><input type="hidden" name="productId" value="${product.id}" /> <button class="secondary">Remove</button></form>
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th>Total</th>
+                <td></td>
+                <td class="num total">${formatPrice(total)}</td>
+                <td></td>
+              </tr>
+            </tfoot>
+          </table>`;
   return layout({ title: 'Cart', flashes, user, cart, body });
 }

@@ -38,18 +38,39 @@ export async function startFleet({ platform, store, ports, storeTimeout = 1000 }
  * runs app `i` of every fleet, each on its own port. Cheaper to start than one process per app,
  * and each fleet's apps are still in separate processes.
  */
-export async function startSharedFleets({ platform, fleets, storeTimeout = 1000 }: { platform: Platform | Platform[]; fleets: Array<{ store: StoreSpec; ports: number[] }>; storeTimeout?: number }): Promise<{ fleets: Fleet[]; stop(): Promise<void> }> {
+export async function startSharedFleets({
+  platform,
+  fleets,
+  storeTimeout = 1000,
+}: {
+  platform: Platform | Platform[];
+  fleets: { store: StoreSpec; ports: number[] }[];
+  storeTimeout?: number;
+}): Promise<{ fleets: Fleet[]; stop(): Promise<void> }> {
   const size = fleets[0].ports.length;
   const children = Array.from({ length: size }, (_, i) => {
     const apps: AppSpec[] = fleets.map(({ store, ports }) => ({ port: ports[i], store }));
     return spawn(process.execPath, ['-r', join(__dirname, 'register-swc.js'), join(__dirname, 'scale-app.main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, PLATFORM: Array.isArray(platform) ? platform[i % platform.length] : platform, APPS: JSON.stringify(apps), SECRET, STORE_TIMEOUT: String(storeTimeout) },
+      env: {
+        ...process.env,
+        PLATFORM: Array.isArray(platform) ? platform[i % platform.length] : platform,
+        APPS: JSON.stringify(apps),
+        SECRET,
+        STORE_TIMEOUT: String(storeTimeout),
+      },
     });
   });
   const stop = () => Promise.all(children.map(terminate)).then(() => undefined);
   try {
-    await Promise.all(children.map((child, i) => ready(child, fleets.map(({ ports }) => ports[i]))));
+    await Promise.all(
+      children.map((child, i) =>
+        ready(
+          child,
+          fleets.map(({ ports }) => ports[i]),
+        ),
+      ),
+    );
   } catch (error) {
     await stop();
     throw error;

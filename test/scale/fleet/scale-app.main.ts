@@ -39,6 +39,7 @@ async function startApp({ port, store: spec }: AppSpec): Promise<() => Promise<v
   const app: INestApplication =
     process.env.PLATFORM === 'fastify'
       ? // Loaded only here: an Express process does not pay for loading Fastify.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, on purpose
         await NestFactory.create(ScaleAppModule, new (require('@nestjs/platform-fastify') as typeof import('@nestjs/platform-fastify')).FastifyAdapter(), options)
       : await NestFactory.create(ScaleAppModule, options);
   await app.listen(port, '127.0.0.1');
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   process.stdin.resume();
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   process.stderr.write(`${(error as Error).stack}\n`);
   process.exit(1);
 });

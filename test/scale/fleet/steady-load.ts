@@ -42,14 +42,16 @@ export class SteadyLoad {
    */
   async login(withinMs = 15000): Promise<void> {
     const deadline = Date.now() + withinMs;
-    await Promise.all(this.browsers.map(async (browser, i) => {
-      for (;;) {
-        const answer = await browser.post(`/login/${this.user}${i}`);
-        if (answer.status === 200) return;
-        if (Date.now() > deadline) throw new Error(`login failed: ${answer.status} ${answer.body}`);
-        await sleep(200);
-      }
-    }));
+    await Promise.all(
+      this.browsers.map(async (browser, i) => {
+        for (;;) {
+          const answer = await browser.post(`/login/${this.user}${i}`);
+          if (answer.status === 200) return;
+          if (Date.now() > deadline) throw new Error(`login failed: ${answer.status} ${answer.body}`);
+          await sleep(200);
+        }
+      }),
+    );
   }
 
   start(pauseMs = 25): void {
@@ -114,8 +116,12 @@ export async function waitFor(what: string, check: () => Promise<boolean>, withi
 
 /** Resolves once every process of the fleet serves the browser's session again. */
 export function everyProcessServes(fleet: Fleet, browser: FleetBrowser, withinMs: number): Promise<number> {
-  return waitFor('every app process serving sessions', async () => {
-    const answers = await Promise.all(fleet.urls.map((_, server) => browser.get('/session', server)));
-    return answers.every((answer) => answer.status === 200 && answer.json?.isNew === false);
-  }, withinMs);
+  return waitFor(
+    'every app process serving sessions',
+    async () => {
+      const answers = await Promise.all(fleet.urls.map((_, server) => browser.get('/session', server)));
+      return answers.every((answer) => answer.status === 200 && answer.json?.isNew === false);
+    },
+    withinMs,
+  );
 }

@@ -7,8 +7,8 @@ import { createSessionEntity, FileSessionStore, RedisSessionStore, SessionStore,
  */
 export type StoreSpec =
   | { kind: 'redis'; host: string; port: number; prefix: string }
-  | { kind: 'sentinel'; sentinels: Array<{ host: string; port: number }>; name: string; prefix: string }
-  | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; prefix: string }
+  | { kind: 'sentinel'; sentinels: { host: string; port: number }[]; name: string; prefix: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[]; prefix: string }
   | { kind: 'typeorm'; type: 'postgres' | 'mariadb'; host: string; port: number; username: string; database: string; tableName: string }
   | { kind: 'file'; directory: string; lockTimeout?: number };
 
@@ -28,7 +28,12 @@ export async function openStore(spec: StoreSpec): Promise<{ store: SessionStore;
       await dataSource.initialize();
       const store = new TypeOrmSessionStore({ dataSource, tableName: spec.tableName });
       // The store leaves the DataSource to the app: the module closes the store, the app the DataSource.
-      return { store, close: async () => void (await dataSource.destroy().catch(() => undefined)) };
+      return {
+        store,
+        close: async () => {
+          await dataSource.destroy().catch(() => undefined);
+        },
+      };
     }
   }
 }
@@ -37,6 +42,7 @@ export async function openStore(spec: StoreSpec): Promise<{ store: SessionStore;
 export function sessionDataSource(spec: Extract<StoreSpec, { kind: 'typeorm' }>, synchronize = false): DataSource {
   const { type, host, port, username, database, tableName } = spec;
   // Loaded here: the Redis and file fleets do not pay for loading TypeORM.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, on purpose
   const { DataSource } = require('typeorm') as typeof import('typeorm');
   return new DataSource({ type, host, port, username, database, entities: [createSessionEntity({ type, tableName })], synchronize, logging: false });
 }

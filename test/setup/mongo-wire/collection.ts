@@ -40,14 +40,14 @@ export class Collection {
 
   find(filter: Document = {}, options: { projection?: Document; sort?: Document; skip?: number; limit?: number } = {}): Document[] {
     let cursor = find(this.all(), filter, options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined);
-    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
+    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
-    return cursor.all() as Document[];
+    return cursor.all();
   }
 
   aggregate(pipeline: Document[]): Document[] {
-    return aggregate(this.all(), pipeline) as Document[];
+    return aggregate(this.all(), pipeline);
   }
 
   /** Inserts a document (with a new ObjectId when it has no `_id`) and returns it as stored. */
@@ -61,7 +61,11 @@ export class Collection {
   }
 
   /** Updates the first match (or every match with `multi`), or inserts on `upsert`. */
-  update(filter: Document, change: Document, options: { multi?: boolean; upsert?: boolean; sort?: Document } = {}): { matched: number; modified: number; upserted?: unknown; before?: Document; after?: Document } {
+  update(
+    filter: Document,
+    change: Document,
+    options: { multi?: boolean; upsert?: boolean; sort?: Document } = {},
+  ): { matched: number; modified: number; upserted?: unknown; before?: Document; after?: Document } {
     const matches = this.find(filter, { sort: options.sort, limit: options.multi ? 0 : 1 });
     if (matches.length === 0) {
       if (!options.upsert) return { matched: 0, modified: 0 };

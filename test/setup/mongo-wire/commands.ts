@@ -77,12 +77,16 @@ export const COMMANDS: Record<string, Handler> = {
     let n = 0;
     let nModified = 0;
     const upserted: Document[] = [];
-    const errors = writeEach((body.updates as Document[]).map((item, index) => ({ item, index })), body.ordered !== false, ({ item, index }) => {
-      const result = target.update(item.q, item.u, { multi: item.multi, upsert: item.upsert });
-      n += result.upserted !== undefined ? 1 : result.matched;
-      nModified += result.modified;
-      if (result.upserted !== undefined) upserted.push({ index, _id: result.upserted });
-    });
+    const errors = writeEach(
+      (body.updates as Document[]).map((item, index) => ({ item, index })),
+      body.ordered !== false,
+      ({ item, index }) => {
+        const result = target.update(item.q, item.u, { multi: item.multi, upsert: item.upsert });
+        n += result.upserted !== undefined ? 1 : result.matched;
+        nModified += result.modified;
+        if (result.upserted !== undefined) upserted.push({ index, _id: result.upserted });
+      },
+    );
     return withErrors({ n, nModified, ...(upserted.length > 0 ? { upserted } : {}), ok: 1 }, errors);
   },
   delete: (databases, db, body) => {
@@ -112,7 +116,11 @@ export const COMMANDS: Record<string, Handler> = {
   listIndexes: (databases, db, body) => {
     const target = collection(databases, db, body.listIndexes, false);
     if (!target) throw new MongoError(26, 'NamespaceNotFound', `ns does not exist: ${db}.${body.listIndexes}`);
-    return cursor(db, body.listIndexes, target.indexes.map((index) => ({ v: 2, ...index })));
+    return cursor(
+      db,
+      body.listIndexes,
+      target.indexes.map((index) => ({ v: 2, ...index })),
+    );
   },
   drop: (databases, db, body) => {
     databases.get(db)?.delete(body.drop);

@@ -15,7 +15,10 @@ export interface MongoHarness extends StoreHarness {
  * A Mongo store with an owned client (`{ url, dbName }`), against a wire-protocol test server of
  * its own (see test/setup/mongo-server.ts) with a database name of its own.
  */
-export async function openMongo(options: Pick<MongoSessionStoreOptions, 'createIndexes' | 'collectionName'> = {}, serverOptions: MongoTestServerOptions = {}): Promise<MongoHarness> {
+export async function openMongo(
+  options: Pick<MongoSessionStoreOptions, 'createIndexes' | 'collectionName'> = {},
+  serverOptions: MongoTestServerOptions = {},
+): Promise<MongoHarness> {
   const server = await startMongoServer(serverOptions);
   const dbName = `nest_session_test_${randomBytes(6).toString('hex')}`;
   const store = new MongoSessionStore({ url: server.url, dbName, ...options });

@@ -31,7 +31,13 @@ export async function openSqlite(options: StoreOptions = {}): Promise<TypeOrmHar
   const directory = mkdtempSync(join(tmpdir(), 'nest-session-sqlite-'));
   const harness = await open({ type: 'better-sqlite3', database: join(directory, 'sessions.db') }, options);
   const cleanup = harness.cleanup;
-  return { ...harness, cleanup: async () => (await cleanup(), rmSync(directory, { recursive: true, force: true })) };
+  return {
+    ...harness,
+    cleanup: async () => {
+      await cleanup();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Keeps the SQL a DataSource runs, while recording. */
@@ -76,7 +82,7 @@ async function open(connection: DataSourceOptions, options: StoreOptions): Promi
     migrations: [Migration],
     migrationsTableName: `migrations_${suffix}`,
     logger: queries,
-  } as DataSourceOptions);
+  });
   await dataSource.initialize();
   await dataSource.runMigrations();
   const store = new TypeOrmSessionStore({ dataSource, tableName, ...options });

@@ -8,9 +8,7 @@ export class AppModule {
   static withStore(store: string): DynamicModule {
     const secret = process.env.SESSION_SECRET ?? '';
     const session =
-      store === 'file'
-        ? SessionModule.forRoot({ secret, store: new FileSessionStore({ directory: process.env.SESSION_DIR ?? 'sessions' }) })
-        : SessionModule.forRoot({ secret });
+      store === 'file' ? SessionModule.forRoot({ secret, store: new FileSessionStore({ directory: process.env.SESSION_DIR ?? 'sessions' }) }) : SessionModule.forRoot({ secret });
     return { module: AppModule, imports: [session], controllers: [CounterController] };
   }
 }
