@@ -64,6 +64,24 @@ export default defineConfig(
     },
   },
   {
+    // The platform objects (Express's or Fastify's request and reply, the Fastify instance) and
+    // the drivers' replies are `any` at the library's edges on purpose: neither platform nor any
+    // driver is a dependency of the core, and their own typings would tie the shipped .d.ts to
+    // packages a user may not have (see the type test). The checks happen at run time, in
+    // utils/http.ts and in each store, which is also why some conditions look "unnecessary" to
+    // the type checker: they guard values from plain-JavaScript callers and loosely typed drivers.
+    files: ['lib/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+    },
+  },
+  {
     // sample/tsconfig.json compiles the sample against the built dist/ (absent until `npm run
     // build`); the root tsconfig.json maps `nest-session` to lib/, so lint needs no build.
     files: ['sample/**/*.ts'],

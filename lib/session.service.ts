@@ -49,8 +49,7 @@ export class SessionService {
   /** Ids of a user's live sessions (needs the `userKey` option). */
   listUserSessions(userId: string | number): Promise<string[]> {
     const { store, calls } = this.server();
-    const findByUser = store.findByUser!.bind(store);
-    return calls.run('findByUser', () => findByUser(String(userId)));
+    return calls.run('findByUser', () => (store.findByUser as (userId: string) => Promise<string[]>).call(store, String(userId)));
   }
 
   /**

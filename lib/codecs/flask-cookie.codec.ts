@@ -124,6 +124,7 @@ export class FlaskCookieCodec implements CookieCodec {
 function takeCreatedAt(data: StoredData): number | null | undefined {
   if (!Object.hasOwn(data, CREATED_KEY)) return undefined;
   const seconds = data[CREATED_KEY];
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- our reserved key leaves the user's data here
   delete data[CREATED_KEY];
   return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds >= 0 ? seconds * 1000 : null;
 }

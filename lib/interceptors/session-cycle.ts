@@ -60,8 +60,13 @@ class Cycle<T> {
 
   error(error: unknown): void {
     const state = this.openState();
-    if (!state) return this.subscriber.error(error);
-    const release = () => this.subscriber.error(error);
+    if (!state) {
+      this.subscriber.error(error);
+      return;
+    }
+    const release = () => {
+      this.subscriber.error(error);
+    };
     this.pending = (this.pending ?? Promise.resolve())
       .then(() => state.commit())
       .catch((saveError: unknown) => this.context.logger.error(`session not saved after a failed request: ${(saveError as Error)?.message ?? saveError}`))
@@ -70,7 +75,10 @@ class Cycle<T> {
 
   private afterCommit(deliver: () => void, commit: boolean): void {
     const state = commit ? this.openState() : undefined;
-    if (!state && !this.pending) return deliver();
+    if (!state && !this.pending) {
+      deliver();
+      return;
+    }
     const step = state ? () => state.commit() : () => undefined;
     this.pending = (this.pending ?? Promise.resolve()).then(step).then(
       () => {

@@ -1,6 +1,6 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
 import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors/session.errors';
-import type { SessionStore, SessionWrite, StoredData } from '../stores/session-store';
+import type { JsonValue, SessionStore, SessionWrite, StoredData } from '../stores/session-store';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
@@ -91,7 +91,10 @@ export class ServerSessionInterface extends SessionInterface {
       if (now - state.origin.touchedAt >= this.lifetime.touchInterval) {
         const alive = await this.calls.run('touch', () => this.store.touch(id, now, this.options.lifetime));
         // Gone meanwhile (see patch): leave the cookie to the request that ended it.
-        if (!alive) return this.forget(state, now);
+        if (!alive) {
+          this.forget(state, now);
+          return;
+        }
         state.markSaved(snapshot.data, now);
       }
       if (refresh) this.cookie.set(request, response, this.signer.sign(id), permanent, now);
@@ -161,13 +164,18 @@ export class ServerSessionInterface extends SessionInterface {
   private userIdOf(data: StoredData): string | undefined {
     const key = this.options.userKey;
     if (!key || data[key] === undefined || data[key] === null) return undefined;
-    return String(data[key]);
+    return userIdText(data[key]);
   }
 
   private userIdChange(set: StoredData, unset: string[]): string | null | undefined {
     const key = this.options.userKey;
     if (!key) return undefined;
-    if (Object.hasOwn(set, key)) return set[key] === null ? null : String(set[key]);
+    if (Object.hasOwn(set, key)) return set[key] === null ? null : userIdText(set[key]);
     return unset.includes(key) ? null : undefined;
   }
+}
+
+/** The user index key of a `userKey` value: ids are numbers or strings; anything else as its JSON. */
+function userIdText(value: JsonValue): string {
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

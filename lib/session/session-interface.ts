@@ -53,10 +53,14 @@ export abstract class SessionInterface {
   abstract destroy(state: SessionState): Promise<void>;
 
   /** Called once at startup; server stores check their schema and take their time bounds. */
-  async start(): Promise<void> {}
+  async start(): Promise<void> {
+    // Nothing to start by default: the cookie kind has no store.
+  }
 
   /** Called on application shutdown. */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // Nothing to close by default.
+  }
 
   /** A new, empty session (permanent when the `permanent` option says so). */
   protected fresh(id: string | null, now: number): SessionState {

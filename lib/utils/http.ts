@@ -9,7 +9,7 @@ import { readCookies } from './cookie';
  */
 
 // The platform objects are typed loosely on purpose: neither platform is a dependency of the core.
-/* eslint-disable @typescript-eslint/no-explicit-any */
+
 export type PlatformRequest = any;
 export type PlatformResponse = any;
 

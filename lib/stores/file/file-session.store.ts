@@ -78,7 +78,7 @@ export class FileSessionStore extends SessionStore {
   async get(id: string): Promise<SessionRecord | null> {
     const name = fileNameOf(id);
     const file = await readSessionFile(this.pathOf(name));
-    if (!file || file.id !== id) return null;
+    if (file?.id !== id) return null;
     if (file.expiresAt <= Date.now()) {
       void this.removeIfExpired(name).catch(() => undefined);
       return null;
@@ -158,7 +158,7 @@ export class FileSessionStore extends SessionStore {
     for (const name of names.filter((entry) => /^[0-9a-f]{64}$/.test(entry))) {
       await this.locked(name, Date.now() + this.timeout, async () => {
         const file = await readSessionFile(this.pathOf(name));
-        if (file && file.userId === userId && file.expiresAt > Date.now()) ids.push(file.id);
+        if (file?.userId === userId && file.expiresAt > Date.now()) ids.push(file.id);
         else await rm(join(folder, name), { force: true });
       });
     }
@@ -201,7 +201,7 @@ export class FileSessionStore extends SessionStore {
 
   private async live(name: string, id: string): Promise<SessionFile | null> {
     const file = await readSessionFile(this.pathOf(name));
-    return file && file.id === id && file.expiresAt > Date.now() ? file : null;
+    return file?.id === id && file.expiresAt > Date.now() ? file : null;
   }
 
   private async remove(name: string, file: SessionFile | null, deadline = Number.POSITIVE_INFINITY): Promise<void> {

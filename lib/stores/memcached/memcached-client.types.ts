@@ -3,7 +3,7 @@
  * typings never name `memcache-client`: an app without it installed compiles with
  * `skipLibCheck: false`. A memcache-client `MemcacheClient` satisfies {@link MemcachedClientLike}.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
+
 export interface MemcachedClientLike {
   /** One key: `{ value }` or undefined; several keys: an object of those by key. */
   get(key: string | string[]): Promise<any>;

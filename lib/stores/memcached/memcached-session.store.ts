@@ -76,8 +76,11 @@ export class MemcachedSessionStore extends SessionStore {
       );
     }
     this.attempts = options.casAttempts ?? 50;
-    ({ client: this.client, owned: this.owned } = resolveClient<MemcachedClientLike>('MemcachedSessionStore', { client: options.client }, { server: options.server }, () =>
-      this.createClient(options.server!, options.clientOptions),
+    ({ client: this.client, owned: this.owned } = resolveClient<MemcachedClientLike>(
+      'MemcachedSessionStore',
+      { client: options.client },
+      { server: options.server },
+      () => this.createClient(options.server ?? '', options.clientOptions), // only called when `server` is set
     ));
     this.users = new MemcachedUserIndex(this.client, this.prefix, this.attempts);
   }

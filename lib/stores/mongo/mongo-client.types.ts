@@ -3,7 +3,7 @@
  * typings never name `mongodb`: an app without it installed compiles with `skipLibCheck: false`.
  * The driver's `Collection` and `Db` satisfy these as they are.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
+
 export interface MongoCollectionLike {
   findOne(filter: any, options?: any): Promise<any>;
   findOneAndUpdate(filter: any, update: any, options: any): Promise<any>;

@@ -51,7 +51,7 @@ const MAX_TIME_EXPIRED = 50;
 interface MongoClientLike {
   db(name?: string): MongoDbLike;
   close(): Promise<void>;
-  on(event: string, listener: (...args: any[]) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+  on(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 type Document = Record<string, unknown>;
@@ -84,10 +84,10 @@ export class MongoSessionStore extends SessionStore {
     this.createIndexes = options.createIndexes ?? true;
     const resolved = resolveClient<MongoCollectionLike | MongoDbLike | MongoClientLike>('MongoSessionStore', { collection, db }, { url }, () => {
       if (!options.dbName) throw new SessionOptionsError('MongoSessionStore needs `dbName` with `url`.');
-      return this.createClient(url!, options.clientOptions);
+      return this.createClient(url ?? '', options.clientOptions); // only called when `url` is set
     });
     if (resolved.owned) this.client = resolved.client as MongoClientLike;
-    this.collection = collection ?? (db ?? this.client!.db(options.dbName)).collection(name);
+    this.collection = collection ?? (db ?? (this.client as MongoClientLike).db(options.dbName)).collection(name);
   }
 
   override async start(settings: StoreSettings): Promise<void> {
@@ -156,7 +156,7 @@ export class MongoSessionStore extends SessionStore {
   /** One indexed query on `userId`, live sessions only. */
   override async findByUser(userId: string): Promise<string[]> {
     await this.init();
-    const docs: Pick<MongoSessionDocument, '_id'>[] = await this.collection.find({ userId: String(userId), expiresAt: { $gt: new Date() } }, { projection: { _id: 1 } }).toArray();
+    const docs: Pick<MongoSessionDocument, '_id'>[] = await this.collection.find({ userId, expiresAt: { $gt: new Date() } }, { projection: { _id: 1 } }).toArray();
     return docs.map((doc) => doc._id);
   }
 

@@ -16,7 +16,7 @@ export interface RedisClientLike {
   time(): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
-  on(event: string, listener: (...args: any[]) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+  on(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 /**
@@ -35,7 +35,7 @@ export interface RedisConnectionOptions {
   /** Name of the primary the Sentinels watch. */
   name?: string;
   /** Any other ioredis option (`tls`, `enableAutoPipelining`, `commandTimeout`, ...). */
-  [option: string]: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  [option: string]: any;
 }
 
 /** A Cluster startup node: `6379`, `'host:port'`, `'redis://...'` or `{ host, port }`. */
@@ -44,5 +44,5 @@ export type RedisClusterNode = number | string | { host?: string; port?: number 
 /** ioredis `ClusterOptions`; the options of each node's connection go in `redisOptions`. */
 export interface RedisClusterOptions {
   redisOptions?: RedisConnectionOptions;
-  [option: string]: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  [option: string]: any;
 }

@@ -224,11 +224,11 @@ export class RedisSessionStore extends SessionStore {
       try {
         return await client.evalsha(script.sha, 1, key, ...args);
       } catch (error) {
-        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+        if (!String((error as { message?: unknown }).message).startsWith('NOSCRIPT')) throw error;
         return await client.eval(script.lua, 1, key, ...args);
       }
     } catch (error) {
-      if (String((error as Error).message).startsWith(LATE)) throw new SessionStoreTimeoutError('RedisSessionStore', this.timeout);
+      if (String((error as { message?: unknown }).message).startsWith(LATE)) throw new SessionStoreTimeoutError('RedisSessionStore', this.timeout);
       throw error;
     }
   }

@@ -10,6 +10,7 @@ import type { SessionWrite, StoredData } from '../session-store';
  */
 export function mergeChangeSet(base: StoredData, write: Pick<SessionWrite, 'set' | 'unset'>): StoredData | null {
   const data: StoredData = { ...base, ...write.set };
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- session data is a key-value record by design
   for (const key of write.unset) delete data[key];
   for (const _ in data) return data;
   return null;

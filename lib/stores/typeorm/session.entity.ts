@@ -57,5 +57,6 @@ export function createSessionEntity(options: SessionEntityOptions): SessionEntit
     name: index.name,
     columns: [index.column === 'expires_at' ? 'expiresAt' : 'userId'],
   }));
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- TypeORM types its options bag as a class
   return new typeorm.EntitySchema<SessionEntity>({ name: 'SessionEntity', target: SessionEntity, tableName, columns, indices });
 }

@@ -9,12 +9,12 @@ export interface QueryRunnerLike {
   readonly isTransactionActive: boolean;
   /** The DataSource the runner belongs to (the migration reads its `type`). */
   readonly connection: { readonly driver: { readonly options: { readonly type: string } } };
-  query(query: string, parameters?: unknown[], useStructuredResult?: boolean): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  query(query: string, parameters?: unknown[], useStructuredResult?: boolean): Promise<any>;
   startTransaction(): Promise<void>;
   commitTransaction(): Promise<void>;
   rollbackTransaction(): Promise<void>;
   release(): Promise<void>;
-  createTable(table: any, ifNotExist?: boolean): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  createTable(table: any, ifNotExist?: boolean): Promise<void>;
   dropTable(table: string, ifExist?: boolean): Promise<void>;
 }
 
@@ -32,5 +32,5 @@ export interface DataSourceLike {
  */
 export interface SessionEntitySchema {
   readonly '@instanceof': symbol;
-  readonly options: { readonly name: string; readonly tableName?: string; readonly columns: Readonly<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly options: { readonly name: string; readonly tableName?: string; readonly columns: Readonly<Record<string, any>> };
 }

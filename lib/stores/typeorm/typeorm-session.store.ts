@@ -115,7 +115,8 @@ export class TypeOrmSessionStore extends SessionStore {
 
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
     checkSessionId(id, STORE);
-    if (this.sqlite) return this.mapped(async () => this.sqlite!.save(id, write, this.timeout));
+    const { sqlite } = this;
+    if (sqlite) return this.mapped(async () => sqlite.save(id, write, this.timeout));
     const deadline = Date.now() + this.timeout;
     // A fresh id has no row: insert it straight away. Locking a missing row first would take
     // InnoDB gap locks, and two creates in the same gap deadlock each other.
@@ -139,14 +140,16 @@ export class TypeOrmSessionStore extends SessionStore {
 
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
     checkSessionId(id, STORE);
-    if (this.sqlite) return this.mapped(async () => this.sqlite!.touch(id, touchedAt, ttl, this.timeout));
+    const { sqlite } = this;
+    if (sqlite) return this.mapped(async () => sqlite.touch(id, touchedAt, ttl, this.timeout));
     const now = Date.now();
     return (await this.single(this.sql.touch, [touchedAt, now + ttl, id, now], now + this.timeout)).affected > 0;
   }
 
   async destroy(id: string): Promise<void> {
     checkSessionId(id, STORE);
-    if (this.sqlite) return this.mapped(async () => this.sqlite!.destroy(id, this.timeout));
+    const { sqlite } = this;
+    if (sqlite) return this.mapped(async () => sqlite.destroy(id, this.timeout));
     await this.single(this.sql.delete, [id], Date.now() + this.timeout);
   }
 
@@ -207,7 +210,7 @@ export class TypeOrmSessionStore extends SessionStore {
   }
 
   /** One write statement, bounded: in its own bounded transaction on PostgreSQL, prefixed on MariaDB. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's rows are untyped
+
   private single(sql: string, params: unknown[], deadline: number): Promise<{ records: any[]; affected: number }> {
     if (!this.bounds.begin) return this.run(this.bounds.prefix + sql, params);
     return this.transaction(async (runner) => {
@@ -245,7 +248,6 @@ export class TypeOrmSessionStore extends SessionStore {
     });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async run(sql: string, params: unknown[]): Promise<{ records: any[]; affected: number }> {
     return this.mapped(async () => {
       this.guardPools();
@@ -265,7 +267,8 @@ export class TypeOrmSessionStore extends SessionStore {
       return await call();
     } catch (error) {
       const failure = classifySqlError(error);
-      if (failure === 'schema') throw new SessionSchemaError(this.tableName, CreateSessionTable1767225600000.name, String((error as Error)?.message ?? error));
+      if (failure === 'schema')
+        throw new SessionSchemaError(this.tableName, CreateSessionTable1767225600000.name, String((error as { message?: unknown } | undefined)?.message ?? error));
       if (failure === 'timeout') throw Object.assign(new SessionStoreTimeoutError(STORE, this.timeout), { cause: error });
       throw error;
     }
