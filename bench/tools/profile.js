@@ -12,19 +12,20 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { findContender, SCENARIOS } = require('../contenders');
+const { findContender, SCENARIOS, DUPLICATE_COOKIE_HEADER } = require('../contenders');
+const { stack } = require('../stack');
 const { Server, load, sleep } = require('../harness');
 
 const [id, scenarioId = 'read', secondsArg = '10'] = process.argv.slice(2);
 if (!id) {
-  console.error('usage: node bench/tools/profile.js <contender id> <scenario: none|read|write|new> [seconds]');
+  console.error('usage: [BENCH_STACK=nest12|nest11] node bench/tools/profile.js <contender id> <scenario: none|read|write|new|dupcookie> [seconds]');
   process.exit(2);
 }
 const dir = path.join(__dirname, '..', 'results', 'profiles');
 
 function category(url) {
   if (!url) return '(native / runtime)';
-  if (url.includes('/dist/') && !url.includes('node_modules')) return 'nest-session (dist/)';
+  if (url.includes('/node_modules/nest-session/dist/') || (url.includes('/dist/') && !url.includes('node_modules'))) return 'nest-session (dist/)';
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (match) return match[1].startsWith('@nestjs/') ? '@nestjs/*' : match[1];
   if (url.startsWith('node:')) return 'Node core';
@@ -54,7 +55,7 @@ function analyse(file, requests) {
     const seen = new Set();
     for (let nodeId = sampleId; nodeId !== undefined; nodeId = parent.get(nodeId)) {
       const frame = nodes.get(nodeId).callFrame;
-      if (!frame.url.includes('/dist/') || frame.url.includes('node_modules')) continue;
+      if (category(frame.url) !== 'nest-session (dist/)') continue;
       const fn = `${frame.functionName || '(anonymous)'} ${frame.url.slice(frame.url.indexOf('/dist/') + 1)}:${frame.lineNumber + 1}`;
       if (seen.has(fn)) continue;
       seen.add(fn);
@@ -82,10 +83,10 @@ async function main() {
   await server.start();
   try {
     await server.createSessions(50);
-    const cookies = scenario.cookie ? server.cookies : [];
+    const cookies = scenario.cookie === 'duplicates' ? [DUPLICATE_COOKIE_HEADER] : scenario.cookie ? server.cookies : [];
     const warm = await load({ url: server.url, path: scenario.path, connections: 50, cookies, duration: 2 });
     const { summary } = await load({ url: server.url, path: scenario.path, connections: 50, cookies, duration: Number(secondsArg) });
-    console.log(`${id} ${scenarioId}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms`);
+    console.log(`${id} ${scenarioId} (stack ${stack.name}: Node ${process.versions.node}, ${server.versions?.nest ? `@nestjs/core ${server.versions.nest}` : ''}): ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50.toFixed(2)} ms, p99 ${summary.p99.toFixed(2)} ms`);
     await server.stop();
     await sleep(500);
     const file = fs.readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
