@@ -56,7 +56,7 @@ class Server {
   }
 
   /** One IPC request, answered by the server process, bounded in time. */
-  ask(type, timeoutMs = 10_000) {
+  ask(type, timeoutMs = 10_000, extra = {}) {
     if (this.exited) return Promise.reject(new Error(`${this.contender.id} is not running`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -68,7 +68,7 @@ class Server {
         resolve: (value) => (clearTimeout(timer), resolve(value)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       });
-      this.child.send({ type, id });
+      this.child.send({ ...extra, type, id });
     });
   }
 

@@ -8,6 +8,7 @@
  *
  *   BENCH_STACKS=nest12,nest11   which stacks, in this order (default: all, newest Nest first)
  *   BENCH_REINSTALL=1            npm ci even when a stack's node_modules matches its lockfile
+ *   BENCH_ANALYSE=1              after each stack, CPU-profile every missed target (tools/analyse-misses.js)
  *   every other BENCH_* setting is passed to run-stack.js (see there and bench/README.md)
  */
 const fs = require('node:fs');
@@ -19,9 +20,9 @@ const { writeOverview } = require('./overview');
 
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-function runStack(node, stack, env) {
+function runStack(node, stack, env, script = 'run-stack.js', args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [path.join(__dirname, 'run-stack.js')], { env, stdio: 'inherit' });
+    const child = spawn(node, [path.join(__dirname, script), ...args], { env, stdio: 'inherit' });
     const forward = (signal) => child.kill(signal);
     process.once('SIGINT', forward);
     process.once('SIGTERM', forward);
@@ -56,6 +57,7 @@ async function main() {
       // A results folder given by the user gets one subfolder per stack.
       if (process.env.BENCH_RESULTS_DIR) env.BENCH_RESULTS_DIR = path.join(path.resolve(process.env.BENCH_RESULTS_DIR), stack.name);
       await runStack(node, stack, env);
+      if (process.env.BENCH_ANALYSE === '1') await runStack(node, stack, env, path.join('tools', 'analyse-misses.js'));
     } catch (error) {
       failures.push(`${stack.name}: ${error.message}`);
       log(`${stack.name} failed: ${error.message}`);

@@ -21,6 +21,7 @@ const { loadExport } = require('./lib-exports');
 const contender = findContender(process.argv[2]);
 const counters = { redisCommands: 0, pgQueries: 0 };
 let onPrune = null;
+let profiler = null;
 
 // Client-side counters, a cross-check of Redis' own INFO commandstats and the only count of SQL
 // statements: every ioredis command goes through sendCommand, every pg statement through query.
@@ -290,6 +291,23 @@ async function main() {
         const memory = process.memoryUsage();
         const cpu = process.cpuUsage();
         process.send({ type: 'stats', id: message.id, ...counters, cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed });
+      } else if (message.type === 'profile-start') {
+        // The CPU profile of a measured window only (tools/profile.js), through the inspector.
+        const inspector = require('node:inspector');
+        profiler = new inspector.Session();
+        profiler.connect();
+        const post = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+        profiler.postAsync = post;
+        await post('Profiler.enable');
+        await post('Profiler.setSamplingInterval', { interval: message.intervalUs || 100 });
+        await post('Profiler.start');
+        process.send({ type: 'profile-start', id: message.id });
+      } else if (message.type === 'profile-stop') {
+        const { profile } = await profiler.postAsync('Profiler.stop');
+        require('node:fs').writeFileSync(message.file, JSON.stringify(profile));
+        profiler.disconnect();
+        profiler = null;
+        process.send({ type: 'profile-stop', id: message.id, file: message.file });
       } else if (message.type === 'prune') {
         if (!onPrune) throw new Error('this contender has no prune()');
         const started = process.hrtime.bigint();
