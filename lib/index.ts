@@ -12,7 +12,6 @@ export { SessionInterceptor } from './interceptors/session.interceptor';
 export { SessionModule } from './session.module';
 export { SESSION_MODULE_OPTIONS } from './session.module-definition';
 export { SessionService, type DestroyUserSessionsOptions } from './session.service';
-export { CookieSessionStore } from './stores/cookie-session.store';
 export { FileSessionStore, type FileSessionStoreOptions } from './stores/file';
 export { MemcachedSessionStore, type MemcachedSessionStoreOptions } from './stores/memcached';
 export * from './stores/memory-session.store';

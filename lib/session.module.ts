@@ -1,72 +1,69 @@
-import { Inject, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { createCookieCodec } from './codecs/create-cookie-codec';
+import { Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { SessionOptionsError } from './errors/session.errors';
 import type { SessionModuleOptions } from './interfaces/session-options.interface';
 import { SessionInterceptor } from './interceptors/session.interceptor';
-import { SessionContextMiddleware } from './session-context.middleware';
+import type { SessionRuntime } from './session/request-session';
+import { SESSION_RESOLVED_OPTIONS, SESSION_RUNTIME } from './session.constants';
 import { ConfigurableModuleClass, SESSION_MODULE_OPTIONS } from './session.module-definition';
+import { createSessionRuntime } from './session-runtime.factory';
 import { SessionService } from './session.service';
-import { SessionManager } from './session/session-manager';
-import { CookieSessionStore } from './stores/cookie-session.store';
+import { refuseStoreInjection } from './session-store.check';
 import { SessionStore } from './stores/session-store';
 import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-options';
-
-const RESOLVED_OPTIONS = Symbol('nest-session:resolved-options');
 
 /**
  * Flask's sessions for Nest. Import it once in the application module:
  *
  *     SessionModule.forRoot({ secret: process.env.SESSION_SECRET })
  *
- * It checks the options at startup, provides the store under the `SessionStore` token and
- * `SessionService`, registers the session interceptor globally, and closes the store on shutdown
- * (stores close only the clients they created).
+ * It checks the options at startup, registers the session interceptor globally, provides
+ * `SessionService` and, with a server-side store, the store under the `SessionStore` token; it
+ * starts the store when the application starts and closes it on shutdown (stores close only the
+ * clients they created).
  */
 @Module({
   providers: [
     {
-      provide: RESOLVED_OPTIONS,
+      provide: SESSION_RESOLVED_OPTIONS,
       inject: [SESSION_MODULE_OPTIONS],
       useFactory: (options: SessionModuleOptions) => resolveOptions(options),
     },
     {
-      provide: SessionStore,
-      inject: [RESOLVED_OPTIONS],
-      useFactory: (options: ResolvedSessionOptions) => {
-        const store = options.store ?? new CookieSessionStore(createCookieCodec(options));
-        if (!(store instanceof SessionStore)) throw new SessionOptionsError('the `store` option must be an instance of a class that extends SessionStore.');
-        if (options.userKey && !store.findByUser) {
-          throw new SessionOptionsError(`the userKey option needs a store with a user index; ${store.constructor.name} has none (use the Redis, TypeORM, MongoDB, file or memory store).`);
-        }
-        return store;
-      },
+      provide: SESSION_RUNTIME,
+      inject: [SESSION_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedSessionOptions) => createSessionRuntime(options),
     },
     {
-      provide: SessionManager,
-      inject: [RESOLVED_OPTIONS, SessionStore],
-      useFactory: (options: ResolvedSessionOptions, store: SessionStore) => new SessionManager(options, store),
+      // With cookie sessions there is none: refuseStoreInjection() names whoever asks for it.
+      provide: SessionStore,
+      inject: [SESSION_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedSessionOptions) => options.store ?? null,
     },
     SessionService,
-    SessionContextMiddleware,
     { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
   ],
   exports: [SessionStore, SessionService],
 })
-export class SessionModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
+export class SessionModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @Inject(SessionStore) private readonly store: SessionStore,
-    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime,
+    @Inject(ModulesContainer) modules: ModulesContainer,
   ) {
     super();
+    if (!runtime.sessions.options.store) refuseStoreInjection(modules);
+    const count = [...modules.values()].filter((module) => module.metatype === SessionModule).length;
+    if (count > 1) {
+      throw new SessionOptionsError('SessionModule is imported more than once with forRoot()/forRootAsync(): one application has one session configuration. Import it once, in the root module (it is global).');
+    }
   }
 
-  /** The context middleware runs before guards, so `current()` works there too. */
-  configure(consumer: MiddlewareConsumer): void {
-    if (this.options.asyncContext) consumer.apply(SessionContextMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  /** Lets the store check its schema and take its time bounds before the first request. */
+  async onModuleInit(): Promise<void> {
+    await this.runtime.sessions.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close?.();
+    await this.runtime.sessions.close();
   }
 }

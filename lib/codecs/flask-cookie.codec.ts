@@ -6,7 +6,7 @@ import type { CookieCodec, CookiePayload, DecodedCookie } from './codec.interfac
 import { escapeDict, FlaskTaggedJsonCodec, unescapeDict } from './flask-tagged-json.codec';
 import { decodeSeconds, encodeSeconds } from './signed-cookie.codec';
 import { assertSafeKey } from './tagged-json.codec';
-import { FLASHES_KEY } from '../session/session-object';
+import { FLASHES_KEY } from '../session/session-state';
 
 /** Largest payload accepted after decompression; a Flask cookie is at most 4 KiB compressed. */
 const MAX_PAYLOAD = 64 * 1024;

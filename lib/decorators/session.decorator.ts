@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { SessionContextError } from '../errors/session.errors';
 import type { Session as SessionShape } from '../interfaces/session.interface';
-import { findRequestSession } from '../session/request-session';
+import { RequestSession } from '../session/request-session';
 
 /** Marks handlers whose parameters need the session, so the interceptor opens it first. */
 export const USES_SESSION = 'nest-session:uses-session';
@@ -12,12 +12,12 @@ export const USES_SESSION = 'nest-session:uses-session';
  *     @Get() cart(@Session() session: Session<{ cart: string[] }>) { ... }
  *     @Get() who(@Session('userId') userId?: number) { ... }
  *
- * Not to be confused with `Session` from `@nestjs/common`, which returns express-session's
- * `req.session` and is `undefined` with this library: import `Session` from 'nest-session'.
+ * Not to be confused with `Session` from `@nestjs/common`, which returns `req.session`: that is
+ * only set with the `requestSession: true` option. Import `Session` from 'nest-session'.
  */
 export const Session = createParamDecorator(
   (key: string | undefined, context: ExecutionContext) => {
-    const session = findRequestSession(context.switchToHttp().getRequest())?.session;
+    const session = RequestSession.find(context.switchToHttp().getRequest())?.session;
     if (!session) {
       throw new SessionContextError('@Session() found no session: import SessionModule.forRoot() in the application module, and import Session from "nest-session", not "@nestjs/common".');
     }

@@ -1,49 +1,51 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { catchError, concatMap, defer, from, Observable, of, switchMap, throwError } from 'rxjs';
-import { USES_SESSION } from '../decorators/session.decorator';
-import { attachRequestSession, requestContext, RequestSession } from '../session/request-session';
-import { SessionManager } from '../session/session-manager';
+import type { Observable } from 'rxjs';
+import { SessionContextError } from '../errors/session.errors';
+import { requestContext } from '../session/request-context';
+import { RequestSession, type SessionRuntime } from '../session/request-session';
+import { SESSION_RUNTIME } from '../session.constants';
+import { planHandler, type HandlerPlan } from './handler-plan';
+import { sessionCycle } from './session-cycle';
 
 /**
  * Flask's request cycle for sessions, registered globally by SessionModule: opens the session
- * before the handler when the handler asks for it, runs the handler in the session context, and
- * saves the session before the response is written, also when the handler throws (the exception
- * filter writes the error response after this save).
+ * before the handler when the handler asks for it with `@Session()`, and saves it before the
+ * response is written, also when the handler throws (the exception filter writes the error
+ * response after this save). Routes that never touch the session pay for one metadata lookup
+ * (cached per handler) and one property read: no state, no promise, no store call.
  */
 @Injectable()
 export class SessionInterceptor implements NestInterceptor {
   private readonly logger = new Logger('SessionModule');
+  private readonly plans = new WeakMap<object, HandlerPlan>();
 
-  constructor(@Inject(SessionManager) private readonly manager: SessionManager) {}
+  constructor(@Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
-    const state = attachRequestSession(this.manager, http.getRequest(), http.getResponse());
-    // The middleware normally entered the request's context already; enter it only if not.
-    const handled =
-      !this.manager.options.asyncContext || requestContext.getStore() === state ? next.handle() : inContext(state, next.handle());
-    const saved = handled.pipe(
-      catchError((error: unknown) => defer(() => this.commitAfterError(state)).pipe(switchMap(() => throwError(() => error)))),
-      concatMap((value) => (state.session ? state.commit().then(() => value) : of(value))),
-    );
-    // Only a handler with a @Session() parameter needs the session opened before it runs; for the
-    // others it opens on first use, and most routes never use it: they pay no store call.
-    if (Reflect.getMetadata(USES_SESSION, context.getHandler()) !== true) return saved;
-    return from(state.load()).pipe(switchMap(() => saved));
+    const request = http.getRequest();
+    const response = http.getResponse();
+    const cycle = { runtime: this.runtime, request, response, logger: this.logger };
+    const plan = this.planOf(context);
+    if (plan.nestSession && request.session === undefined) throw new SessionContextError(NEST_SESSION_HINT);
+    const preload = plan.preload;
+    const asyncContext = this.runtime.sessions.options.asyncContext;
+    if (!preload && !asyncContext) return sessionCycle(next.handle(), cycle);
+
+    const state = RequestSession.attach(this.runtime, request, response);
+    // Nest binds the handler to the async context current when handle() is called: call it inside ours.
+    const handled = asyncContext ? requestContext.run(state, () => next.handle()) : next.handle();
+    return sessionCycle(handled, cycle, preload ? state.load() : undefined);
   }
 
-  /** The handler's error is what the client must see; a failed save is logged next to it. */
-  private async commitAfterError(state: RequestSession): Promise<void> {
-    try {
-      await state.commit();
-    } catch (error) {
-      this.logger.error(`session not saved after a failed request: ${(error as Error).message}`);
-    }
+  private planOf(context: ExecutionContext): HandlerPlan {
+    const handler = context.getHandler();
+    let plan = this.plans.get(handler);
+    if (!plan) this.plans.set(handler, (plan = planHandler(context.getClass(), handler)));
+    return plan;
   }
 }
 
-/** Subscribes inside the request's context, so code the handler calls sees its session. */
-function inContext<T>(state: RequestSession, source: Observable<T>): Observable<T> {
-  return new Observable<T>((subscriber) => requestContext.run(state, () => source.subscribe(subscriber)));
-}
+const NEST_SESSION_HINT =
+  "this handler uses @Session() from '@nestjs/common', which reads req.session, and req.session is not set. Import { Session } from 'nest-session' instead, or set requestSession: true in SessionModule.forRoot() to expose the session as req.session.";

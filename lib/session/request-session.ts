@@ -1,93 +1,109 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
+import type { Session } from '../interfaces/session.interface';
 import * as http from '../utils/http';
 import { LateCookieError } from './session-cookie';
-import type { OpenedSession, SessionManager } from './session-manager';
-import type { SessionController, SessionObject } from './session-object';
+import type { OpenedSession, SessionInterface } from './session-interface';
+import { SessionObject, type SessionLifecycle } from './session-object';
 
 const logger = new Logger('SessionModule');
 
-/**
- * The session state of one request. It opens the session on first use (so a request that never
- * touches the session costs no store call and sends no cookie) and commits it once the handler is
- * done. Guards, interceptors, providers and the `@Session()` parameter all reach the same one.
- */
-export class RequestSession implements SessionController {
-  private opened?: OpenedSession;
-  private opening?: Promise<OpenedSession>;
-  private committing: Promise<void> = Promise.resolve();
+/** Module-private key of the per-request state on Node's request object. */
+const REQUEST_SESSION = Symbol('nest-session.request-session');
 
-  constructor(
-    private readonly manager: SessionManager,
+/** What every request of one application shares: its session interface and how sessions are shown. */
+export interface SessionRuntime {
+  readonly sessions: SessionInterface;
+  /** Wraps the session object users receive (the `req.session` view when `requestSession` is on). */
+  readonly present?: (session: SessionObject) => Session;
+}
+
+/**
+ * The session state of one request, kept on the request itself (so two applications in one
+ * process never share it). It opens the session on first use — a request that never touches the
+ * session costs no store call and sends no cookie — and saves it when the interceptor commits.
+ * Guards, interceptors, providers, `@Session()` and `req.session` all reach the same one.
+ */
+export class RequestSession implements SessionLifecycle {
+  private opened?: OpenedSession;
+  private opening?: Promise<Session>;
+  private committing?: Promise<void>;
+  /** The object users receive, once the session is open. */
+  session?: Session;
+
+  private constructor(
+    private readonly runtime: SessionRuntime,
     readonly request: http.PlatformRequest,
     public response: http.PlatformResponse,
   ) {}
 
-  /** The session if it was opened already. */
-  get session(): SessionObject | undefined {
-    return this.opened?.session;
+  /** Finds or creates the request's state; the latest platform response object wins. */
+  static attach(runtime: SessionRuntime, request: http.PlatformRequest, response: http.PlatformResponse): RequestSession {
+    const raw = http.rawRequest(request) as unknown as Record<symbol, RequestSession | undefined>;
+    const existing = raw[REQUEST_SESSION];
+    if (!existing) return (raw[REQUEST_SESSION] = new RequestSession(runtime, request, response));
+    // Fastify's reply, seen by guards and the interceptor, replaces the raw response a
+    // middleware saw, so headers go through Fastify's own header handling.
+    if (response !== existing.response && response.raw !== undefined) existing.response = response;
+    return existing;
+  }
+
+  /** The state of a request, if the session machinery has seen it. */
+  static find(request: http.PlatformRequest): RequestSession | undefined {
+    return (http.rawRequest(request) as unknown as Record<symbol, RequestSession | undefined>)[REQUEST_SESSION];
   }
 
   /** Opens the session once; concurrent callers share the same read. */
-  async load(): Promise<SessionObject> {
-    this.opening ??= this.manager.open(this.request, this).then((opened) => (this.opened = opened));
-    try {
-      return (await this.opening).session;
-    } catch (error) {
-      this.opening = undefined;
-      throw error;
-    }
+  load(): Promise<Session> {
+    this.opening ??= this.runtime.sessions.open(this.request).then(
+      (opened) => {
+        this.opened = opened;
+        const session = new SessionObject(opened.state, this);
+        return (this.session = this.runtime.present ? this.runtime.present(session) : session);
+      },
+      (error: unknown) => {
+        this.opening = undefined;
+        throw error;
+      },
+    );
+    return this.opening;
+  }
+
+  /** True once the session was opened: only then is there anything to save. */
+  get isOpen(): boolean {
+    return this.opened !== undefined;
   }
 
   /** Saves what changed; commits of one request run one after the other. */
   commit(): Promise<void> {
-    const run = async () => {
-      if (!this.opened) return;
-      try {
-        await this.manager.commit(this.opened, this.request, this.response);
-      } catch (error) {
-        if (!(error instanceof LateCookieError)) throw error;
-        logger.error(`${error.message} (${this.request.method} ${this.request.url})`);
-      }
-    };
-    this.committing = this.committing.then(run, run);
+    const run = () => this.saveNow();
+    this.committing = this.committing ? this.committing.then(run, run) : run();
     return this.committing;
   }
 
-  regenerate(session: SessionObject): Promise<void> {
-    return this.manager.regenerate(session);
+  regenerate(): Promise<void> {
+    return this.runtime.sessions.regenerate(this.openedState());
   }
 
-  destroy(session: SessionObject): Promise<void> {
-    return this.manager.destroy(session);
+  destroy(): Promise<void> {
+    return this.runtime.sessions.destroy(this.openedState());
   }
 
   save(): Promise<void> {
     return this.commit();
   }
-}
 
-/** Per-request state, keyed by Node's request so that both platforms' wrappers find it. */
-const requests = new WeakMap<object, RequestSession>();
-/** The request in progress, for code that has no request at hand (Flask's global `session`). */
-export const requestContext = new AsyncLocalStorage<RequestSession>();
-
-/** Finds or creates the request's session state; the latest platform response object wins. */
-export function attachRequestSession(manager: SessionManager, request: http.PlatformRequest, response: http.PlatformResponse): RequestSession {
-  const key = http.rawRequest(request);
-  let state = requests.get(key);
-  if (!state) {
-    state = new RequestSession(manager, request, response);
-    requests.set(key, state);
-  } else if (response.raw !== undefined) {
-    // Fastify's reply, seen by guards and the interceptor, replaces the raw response the
-    // middleware saw, so headers go through Fastify's own header handling.
-    state.response = response;
+  private async saveNow(): Promise<void> {
+    if (!this.opened) return;
+    try {
+      await this.runtime.sessions.save(this.opened, this.request, this.response);
+    } catch (error) {
+      if (!(error instanceof LateCookieError)) throw error;
+      logger.error(`${error.message} (${this.request.method} ${this.request.url})`);
+    }
   }
-  return state;
-}
 
-/** The state of a request, if the session machinery has seen it. */
-export function findRequestSession(request: http.PlatformRequest): RequestSession | undefined {
-  return requests.get(http.rawRequest(request));
+  private openedState() {
+    if (!this.opened) throw new Error('nest-session: the session is not open yet');
+    return this.opened.state;
+  }
 }

@@ -1,40 +1,59 @@
 import { serializeCookie, serializeDeletion, type CookieAttributes } from '../utils/cookie';
 import * as http from '../utils/http';
+import type { ResolvedSessionOptions } from '../utils/resolve-options';
 
-/** What the cookie writer needs from the manager: the options and the attributes of this request. */
-export interface CookieSettings {
-  readonly options: { readonly lifetime: number; readonly cookie: { readonly name: string } };
-  cookieAttributes(request: http.PlatformRequest, expires?: Date): CookieAttributes;
-}
+type CookieOptions = Pick<ResolvedSessionOptions, 'cookie' | 'lifetime'>;
 
-/** Sets or deletes the session cookie with Vary and Cache-Control, once the response allows it. */
-export class CookieWriter {
-  constructor(
-    private readonly manager: CookieSettings,
-    private readonly request: http.PlatformRequest,
-    private readonly response: http.PlatformResponse,
-    accessed: boolean,
-  ) {
-    if (accessed && !http.headersSent(response)) http.varyOnCookie(response);
-  }
+/**
+ * Writes the session cookie of one response: sets or deletes it, always with `Vary: Cookie` and a
+ * `Cache-Control` that keeps it out of shared caches (Flask CVE-2023-30861). Headers go through the
+ * platform's own API; once the response has left, writing is skipped (the caller decides whether
+ * that loses anything).
+ */
+export class SessionCookie {
+  constructor(private readonly options: CookieOptions) {}
 
-  set(value: string, permanent: boolean, now: number): void {
-    const { lifetime } = this.manager.options;
-    const attributes = this.manager.cookieAttributes(this.request, permanent ? new Date(now + lifetime) : undefined);
+  /** Sets the cookie; a permanent session's cookie gets Expires and Max-Age = now + lifetime. */
+  set(request: http.PlatformRequest, response: http.PlatformResponse, value: string, permanent: boolean, now: number): void {
+    const { lifetime } = this.options;
+    const attributes = this.attributes(request, permanent ? new Date(now + lifetime) : undefined);
     if (permanent) attributes.maxAge = Math.floor(lifetime / 1000);
-    this.write(serializeCookie(this.manager.options.cookie.name, value, attributes));
+    this.write(response, serializeCookie(this.options.cookie.name, value, attributes));
   }
 
-  remove(): void {
-    this.write(serializeDeletion(this.manager.options.cookie.name, this.manager.cookieAttributes(this.request)));
+  /** Deletes the cookie with the same Path, Domain and flags it was set with. */
+  remove(request: http.PlatformRequest, response: http.PlatformResponse): void {
+    this.write(response, serializeDeletion(this.options.cookie.name, this.attributes(request)));
   }
 
-  /** An existing server-side session is saved even when the response already left; only the refresh is lost then. */
-  private write(header: string): void {
-    if (http.headersSent(this.response)) return;
-    http.setCookieHeader(this.response, this.manager.options.cookie.name, header);
-    http.varyOnCookie(this.response);
-    http.keepOutOfSharedCaches(this.response);
+  /** Marks a response whose content depended on the session. */
+  vary(response: http.PlatformResponse): void {
+    if (!http.headersSent(response)) http.varyOnCookie(response);
+  }
+
+  /** Every value of our cookie the request carried (a few at most; see readCookies). */
+  values(request: http.PlatformRequest): string[] {
+    return http.requestCookies(request, this.options.cookie.name);
+  }
+
+  private attributes(request: http.PlatformRequest, expires?: Date): CookieAttributes {
+    const { cookie } = this.options;
+    return {
+      path: cookie.path,
+      domain: cookie.domain,
+      expires,
+      httpOnly: true,
+      secure: cookie.secure === 'auto' ? http.isSecureRequest(request) : cookie.secure,
+      sameSite: cookie.sameSite,
+      partitioned: cookie.partitioned,
+    };
+  }
+
+  private write(response: http.PlatformResponse, header: string): void {
+    if (http.headersSent(response)) return;
+    http.setCookieHeader(response, this.options.cookie.name, header);
+    http.varyOnCookie(response);
+    http.keepOutOfSharedCaches(response);
   }
 }
 

@@ -91,6 +91,12 @@ export abstract class SessionStore {
   findByUser?(userId: string): Promise<string[]>;
 
   /**
+   * Called once when the application starts, with the module's `storeTimeout`: a store bounds
+   * each of its calls to it inside the database, so that a call that failed wrote nothing.
+   */
+  start?(settings: { timeout: number }): Promise<void>;
+
+  /**
    * Closes connections the store opened itself. Called on application shutdown. A store must
    * never close a client that the user passed in.
    */

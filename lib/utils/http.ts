@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readCookies } from './cookie';
 
 /**
  * The few request and response operations sessions need, on both Nest platforms. Express hands
@@ -21,8 +22,9 @@ function isFastifyReply(response: PlatformResponse): boolean {
   return response.raw !== undefined && typeof response.removeHeader === 'function' && typeof response.code === 'function';
 }
 
-export function cookieHeader(request: PlatformRequest): string | undefined {
-  return rawRequest(request).headers.cookie;
+/** The values of one cookie the request carried (see readCookies for how many). */
+export function requestCookies(request: PlatformRequest, name: string): string[] {
+  return readCookies(rawRequest(request).headers.cookie, name);
 }
 
 /** HTTPS as the platform sees it, honouring its trusted-proxy setting. */

@@ -71,7 +71,7 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
     onStoreError: options.onStoreError ?? 'fail',
     maxSize: options.maxSize ?? 64 * 1024,
     maxDepth: options.maxDepth ?? 32,
-    asyncContext: options.asyncContext ?? true,
+    asyncContext: options.asyncContext ?? false,
     userKey: options.userKey,
   };
   positive('lifetime', resolved.lifetime);

@@ -34,10 +34,10 @@ class ContextController {
   }
 }
 
-describe.each(PLATFORMS)('with asyncContext: false on %s', (platform) => {
+describe.each(PLATFORMS)('with asyncContext off (the default) on %s', (platform) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp(platform, [SessionModule.forRoot({ secret: SECRET, asyncContext: false })], [ContextController], [CountingGuard]);
+    app = await createTestApp(platform, [SessionModule.forRoot({ secret: SECRET })], [ContextController], [CountingGuard]);
   });
   afterAll(() => app.close());
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
-import { CookieSessionStore, MemorySessionStore, Session, SessionModule, SessionModuleOptions, SessionStore } from '../../lib';
+import { MemorySessionStore, Session, SessionModule, SessionModuleOptions, SessionStore } from '../../lib';
 import { Browser, createTestApp, PLATFORMS, SECRET, TestApp } from './app';
 
 /** A ConfigModule of our own: options come from a provider, as they would from the environment. */
@@ -21,6 +21,15 @@ class SessionConfig {
 }
 @Module({ providers: [SessionConfig], exports: [SessionConfig] })
 class SessionConfigModule {}
+
+@Controller()
+class CookieController {
+  @Get('write')
+  write(@Session() session: Session) {
+    session.set('ok', true);
+    return { ok: true };
+  }
+}
 
 @Controller()
 class StoreController {
@@ -47,7 +56,7 @@ describe.each(PLATFORMS)('SessionModule options on %s', (platform) => {
     ['SameSite=None without Secure', { secret: SECRET, cookie: { sameSite: 'none' } }, /sameSite 'none' requires cookie\.secure/],
     ['a __Host- name with a domain', { secret: SECRET, cookie: { name: '__Host-sid', secure: true, domain: 'example.com' } }, /__Host- cookie name requires .*no cookie\.domain/],
     ['an invalid cookie name', { secret: SECRET, cookie: { name: 'my session' } }, /cookie\.name "my session" is not a valid cookie name/],
-    ['userKey with the cookie store', { secret: SECRET, userKey: 'userId' }, /userKey option needs a store with a user index.*CookieSessionStore/],
+    ['userKey with the cookie store', { secret: SECRET, userKey: 'userId' }, /userKey option needs a server-side store with a user index.*cookie sessions/],
   ])('refuses to start with %s and says what to change', async (_case, options, message) => {
     await expect(startWith(options)).rejects.toThrow(message);
   });
@@ -60,7 +69,7 @@ describe.each(PLATFORMS)('SessionModule options on %s', (platform) => {
     });
 
     const cookieNameOf = async (module: ReturnType<typeof SessionModule.forRootAsync>) => {
-      app = await createTestApp(platform, [module], [StoreController]);
+      app = await createTestApp(platform, [module], [CookieController]);
       const reply = await new Browser(app.url).get('/write');
       expect(reply.status).toBe(200);
       return reply.setCookies.map((header) => header.slice(0, header.indexOf('=')));
@@ -104,9 +113,23 @@ describe.each(PLATFORMS)('SessionModule options on %s', (platform) => {
       expect(store.size).toBe(1);
     });
 
-    it('is a CookieSessionStore by default', async () => {
-      app = await createTestApp(platform, [SessionModule.forRoot({ secret: SECRET })], [StoreController]);
-      expect(app.app.get(StoreController).store).toBeInstanceOf(CookieSessionStore);
+    it('cannot be injected with cookie sessions: startup fails, naming the class that asked', async () => {
+      await expect(createTestApp(platform, [SessionModule.forRoot({ secret: SECRET })], [StoreController])).rejects.toThrow(
+        /StoreController injects SessionStore, but sessions are kept in the cookie/,
+      );
     });
+
+    it('is not needed by cookie sessions: an app that does not inject it starts', async () => {
+      app = await createTestApp(platform, [SessionModule.forRoot({ secret: SECRET })], [CookieController]);
+      expect((await new Browser(app.url).get('/write')).json).toEqual({ ok: true });
+    });
+  });
+
+  it('refuses a second SessionModule.forRoot in one application', async () => {
+    @Module({ imports: [SessionModule.forRoot({ secret: SECRET, cookie: { name: 'inner' } })] })
+    class FeatureModule {}
+    await expect(createTestApp(platform, [SessionModule.forRoot({ secret: SECRET }), FeatureModule], [CookieController])).rejects.toThrow(
+      /SessionModule is imported more than once/,
+    );
   });
 });

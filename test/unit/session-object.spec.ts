@@ -1,17 +1,28 @@
 import { TaggedJsonCodec } from '../../lib';
-import { SessionObject, type SessionController } from '../../lib/session/session-object';
+import { SessionObject, type SessionLifecycle } from '../../lib/session/session-object';
+import { SessionState } from '../../lib/session/session-state';
 import type { StoredData } from '../../lib';
 
 const codec = new TaggedJsonCodec();
-const controller: SessionController = {
+const lifecycle: SessionLifecycle = {
   regenerate: async () => undefined,
   destroy: async () => undefined,
   save: async () => undefined,
 };
 
-function load(data: StoredData = {}): SessionObject {
-  return new SessionObject({ id: 'x'.repeat(43), isNew: false, data, createdAt: 1, touchedAt: 1 }, codec, controller);
+/** The user's object and the machinery's state behind it, as one request sees them. */
+function open(data: StoredData = {}) {
+  const state = new SessionState({ id: 'x'.repeat(43), isNew: false, createdAt: 1, touchedAt: 1 }, data, codec);
+  return { session: new SessionObject(state, lifecycle), state };
 }
+function load(data: StoredData = {}): SessionObject & { state: SessionState } {
+  const { session, state } = open(data);
+  return Object.assign(session, { state });
+}
+const changes = (session: { state: SessionState }) => {
+  const { set, unset } = session.state.snapshot();
+  return { set, unset };
+};
 
 describe('the session object', () => {
   it('reads like a dict and tracks accessed and modified as Flask does', () => {
@@ -33,7 +44,7 @@ describe('the session object', () => {
     const session = load({ cart: ['apple'], user: { name: 'ann' }, untouched: 5 });
     session.get('cart').push('pear');
     expect(session.get('user').name).toBe('ann');
-    expect(session.changes()).toEqual({ set: { cart: ['apple', 'pear'] }, unset: [] });
+    expect(changes(session)).toEqual({ set: { cart: ['apple', 'pear'] }, unset: [] });
   });
 
   it('setting a value equal to the stored one is no change', () => {
@@ -49,10 +60,10 @@ describe('the session object', () => {
     expect(session.delete('nope')).toBe(false);
     session.set('fresh', true);
     session.delete('fresh');
-    expect(session.changes()).toEqual({ set: {}, unset: ['a', 'b'] });
+    expect(changes(session)).toEqual({ set: {}, unset: ['a', 'b'] });
     session.clear();
-    expect(session.changes().unset.sort()).toEqual(['a', 'b', 'c']);
-    expect(session.isEmpty()).toBe(true);
+    expect(changes(session).unset.sort()).toEqual(['a', 'b', 'c']);
+    expect(session.state.isEmpty()).toBe(true);
   });
 
   it('keeps the permanent flag under _permanent, hidden from keys() and not counted as data', () => {
@@ -60,44 +71,53 @@ describe('the session object', () => {
     session.permanent = true;
     expect(session.permanent).toBe(true);
     expect(session.keys()).toEqual([]);
-    expect(session.isEmpty()).toBe(true);
-    expect(session.encodeAll()).toEqual({ _permanent: true });
+    expect(session.state.isEmpty()).toBe(true);
+    expect(session.state.snapshot().data).toEqual({ _permanent: true });
     session.permanent = false;
-    expect(session.encodeAll()).toEqual({});
+    expect(session.state.snapshot().data).toEqual({});
   });
 
   it('flashes like Flask: queued as [category, message], popped once, stable within a request', () => {
     const writer = load();
     writer.flash('saved');
     writer.flash('careful', 'warning');
-    const stored = writer.encodeAll();
+    const stored = writer.state.snapshot().data;
     expect(stored._flashes).toEqual([['message', 'saved'], ['warning', 'careful']]);
 
     const reader = load(stored);
     expect(reader.getFlashedMessages()).toEqual(['saved', 'careful']);
     expect(reader.getFlashedMessages({ withCategories: true })).toEqual([['message', 'saved'], ['warning', 'careful']]);
     expect(reader.getFlashedMessages({ categoryFilter: ['warning'] })).toEqual(['careful']);
-    expect(reader.changes().unset).toEqual(['_flashes']);
+    expect(changes(reader).unset).toEqual(['_flashes']);
   });
 
   it('refuses keys that reach the prototype and values that cannot be stored', () => {
     const session = load();
     expect(() => session.set('__proto__', 1)).toThrow(/forbidden key/);
     expect(() => session.set('constructor', 1)).toThrow(/forbidden key/);
-    session.set('fn', () => 1);
-    expect(() => session.changes()).toThrow(/function cannot be kept/);
+    expect(() => session.set('fn', () => 1)).toThrow(/fn.*function cannot be kept|function cannot be kept.*fn/);
+    expect(session.keys()).toEqual([]);
     expect(() => session.set('u', undefined)).toThrow(/undefined/);
   });
 
   it('renew keeps the data under a new id; reset starts empty', () => {
     const session = load({ a: 1 });
     session.set('b', 2);
-    session.renew('y'.repeat(43), 100);
+    session.state.renew('y'.repeat(43), 100);
     expect(session.id).toBe('y'.repeat(43));
     expect(session.isNew).toBe(true);
-    expect(session.encodeAll()).toEqual({ a: 1, b: 2 });
-    session.reset('z'.repeat(43), 200, {});
-    expect(session.isEmpty()).toBe(true);
-    expect(session.createdAt).toBe(200);
+    expect(session.state.snapshot().data).toEqual({ a: 1, b: 2 });
+    session.state.reset('z'.repeat(43), 200, {});
+    expect(session.state.isEmpty()).toBe(true);
+    expect(session.state.origin.createdAt).toBe(200);
+  });
+
+  it('shows users only the documented API: no own enumerable properties, no internal methods', () => {
+    const { session } = open({ a: 1 });
+    expect(Object.keys(session)).toEqual([]);
+    expect(JSON.stringify(session)).toBe('{"a":1}');
+    for (const internal of ['markSaved', 'reset', 'renew', 'snapshot', 'destroyed', 'regenerated', 'baseline']) {
+      expect(internal in session).toBe(false);
+    }
   });
 });

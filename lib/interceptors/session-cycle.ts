@@ -1,0 +1,93 @@
+import type { Logger } from '@nestjs/common';
+import { Observable, type Subscriber } from 'rxjs';
+import type * as http from '../utils/http';
+import { RequestSession, type SessionRuntime } from '../session/request-session';
+
+/** What one request's cycle needs: where it runs and how to reach its session. */
+export interface CycleContext {
+  runtime: SessionRuntime;
+  request: http.PlatformRequest;
+  response: http.PlatformResponse;
+  logger: Logger;
+}
+
+/**
+ * The handler's results, released only after the session is saved: each value waits for its
+ * commit, so the cookie is on the response before the response is written. An error waits for a
+ * commit too (writes made before the error are kept), and the handler's error is what the client
+ * sees; a failed save is logged beside it. Requests that never opened the session pass straight
+ * through: one property read per value, no promise, no state.
+ */
+export function sessionCycle<T>(source: Observable<T>, context: CycleContext, before?: Promise<unknown>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const cycle = new Cycle(subscriber, context);
+    if (!before) return source.subscribe(cycle);
+    let inner: { unsubscribe(): void } | undefined;
+    let closed = false;
+    before.then(
+      () => {
+        if (!closed) inner = source.subscribe(cycle);
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => {
+      closed = true;
+      inner?.unsubscribe();
+    };
+  });
+}
+
+class Cycle<T> {
+  /** Commits and deliveries still in flight, in order. */
+  private pending?: Promise<void>;
+  private emitted = false;
+  private failed = false;
+
+  constructor(
+    private readonly subscriber: Subscriber<T>,
+    private readonly context: CycleContext,
+  ) {}
+
+  next(value: T): void {
+    this.emitted = true;
+    this.afterCommit(() => this.subscriber.next(value), true);
+  }
+
+  complete(): void {
+    // A value already triggered the commit; a handler that emitted nothing commits here.
+    this.afterCommit(() => this.subscriber.complete(), !this.emitted);
+  }
+
+  error(error: unknown): void {
+    const state = this.openState();
+    if (!state) return this.subscriber.error(error);
+    const release = () => this.subscriber.error(error);
+    this.pending = (this.pending ?? Promise.resolve())
+      .then(() => state.commit())
+      .catch((saveError: unknown) => this.context.logger.error(`session not saved after a failed request: ${(saveError as Error)?.message ?? saveError}`))
+      .then(release);
+  }
+
+  private afterCommit(deliver: () => void, commit: boolean): void {
+    const state = commit ? this.openState() : undefined;
+    if (!state && !this.pending) return deliver();
+    const step = state ? () => state.commit() : () => undefined;
+    this.pending = (this.pending ?? Promise.resolve()).then(step).then(
+      () => {
+        if (!this.failed) deliver();
+      },
+      (error: unknown) => {
+        if (this.failed) return;
+        this.failed = true;
+        this.subscriber.error(error);
+      },
+    );
+  }
+
+  /** The request's session state if it was opened (by @Session(), a guard, a provider or req.session). */
+  private openState(): RequestSession | undefined {
+    const { runtime, request, response } = this.context;
+    if (!RequestSession.find(request)?.isOpen) return undefined;
+    return RequestSession.attach(runtime, request, response);
+  }
+}

@@ -1,0 +1,173 @@
+import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
+import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors/session.errors';
+import type { SessionStore, SessionWrite, StoredData } from '../stores/session-store';
+import { generateSessionId, SessionIdSigner } from '../utils/crypto';
+import * as http from '../utils/http';
+import type { ResolvedSessionOptions } from '../utils/resolve-options';
+import { LateCookieError } from './session-cookie';
+import { SessionInterface, type OpenedSession } from './session-interface';
+import { hasChanges, SessionState, type SessionSnapshot } from './session-state';
+import { StoreCalls } from './store-calls';
+
+/**
+ * Flask-Session's `ServerSideSessionInterface`: the cookie holds only a signed random id and the
+ * data lives in a {@link SessionStore}. Only ids this server signed ever reach the store (strict
+ * mode), an unknown id is never adopted, and each save sends the store only what changed, which
+ * it merges atomically, so concurrent requests keep each other's writes.
+ */
+export class ServerSessionInterface extends SessionInterface {
+  private readonly signer: SessionIdSigner;
+  readonly calls: StoreCalls;
+
+  constructor(
+    options: ResolvedSessionOptions,
+    readonly store: SessionStore,
+  ) {
+    super(options, new TaggedJsonCodec(options.maxDepth));
+    this.signer = new SessionIdSigner(options.secrets);
+    this.calls = new StoreCalls(options.storeTimeout);
+  }
+
+  override async start(): Promise<void> {
+    await this.store.start?.({ timeout: this.options.storeTimeout });
+  }
+
+  override async close(): Promise<void> {
+    await this.store.close?.();
+  }
+
+  async open(request: http.PlatformRequest): Promise<OpenedSession> {
+    const now = Date.now();
+    const cookies = this.cookie.values(request);
+    const opened = (state: SessionState, resign = false, detached = false): OpenedSession => ({ state, cookieSent: cookies.length > 0, resign, detached });
+    let signed: { id: string; keyIndex: number } | null = null;
+    for (const value of cookies) if ((signed = this.signer.unsign(value))) break;
+    if (!signed) return opened(this.fresh(generateSessionId(), now));
+    const id = signed.id;
+    let record;
+    try {
+      record = await this.calls.run('get', () => this.store.get(id));
+    } catch (error) {
+      if (this.options.onStoreError === 'empty' && error instanceof SessionStoreUnavailableError) return opened(this.fresh(generateSessionId(), now), false, true);
+      throw error;
+    }
+    if (!record) return opened(this.fresh(generateSessionId(), now));
+    if (!this.lifetime.alive(record.createdAt, record.touchedAt, now)) {
+      void this.calls.run('destroy', () => this.store.destroy(id)).catch(() => undefined);
+      return opened(this.fresh(generateSessionId(), now));
+    }
+    const state = new SessionState({ id, isNew: false, createdAt: record.createdAt, touchedAt: record.touchedAt }, record.data, this.values);
+    return opened(state, signed.keyIndex > 0);
+  }
+
+  async save(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<void> {
+    const { state } = opened;
+    if (opened.detached) return;
+    if (state.accessed) this.cookie.vary(response);
+    const now = Date.now();
+    const id = state.origin.id as string;
+    const permanent = state.permanent;
+    const snapshot = state.snapshot();
+
+    if (state.origin.isNew) {
+      if (state.isEmpty()) {
+        if (opened.cookieSent && state.destroyed) this.cookie.remove(request, response);
+        return;
+      }
+      // A new session exists only through the cookie it is about to get: with the response gone,
+      // storing it would only leave an orphan record behind.
+      if (http.headersSent(response)) throw new LateCookieError();
+      this.checkSize(snapshot.data);
+      await this.write(id, { create: true, set: snapshot.data, unset: [], ...this.times(state, now), userId: this.userIdOf(snapshot.data) });
+      this.cookie.set(request, response, this.signer.sign(id), permanent, now);
+      state.markSaved(snapshot.data, now);
+      return;
+    }
+
+    if (state.forceSave || hasChanges(snapshot)) return this.patch(opened, snapshot, request, response, now);
+
+    const refresh = permanent && this.options.refreshEachRequest;
+    if (refresh || this.lifetime.idleRefreshDue(state.origin.touchedAt, now)) {
+      if (now - state.origin.touchedAt >= this.lifetime.touchInterval) {
+        const alive = await this.calls.run('touch', () => this.store.touch(id, now, this.options.lifetime));
+        // Gone meanwhile (see patch): leave the cookie to the request that ended it.
+        if (!alive) return this.forget(state, now);
+        state.markSaved(snapshot.data, now);
+      }
+      if (refresh) this.cookie.set(request, response, this.signer.sign(id), permanent, now);
+    } else if (opened.resign) {
+      this.cookie.set(request, response, this.signer.sign(id), permanent, now);
+    }
+    opened.resign = false;
+  }
+
+  async regenerate(state: SessionState): Promise<void> {
+    await this.end(state);
+    state.renew(generateSessionId(), Date.now());
+  }
+
+  async destroy(state: SessionState): Promise<void> {
+    await this.end(state);
+    state.reset(generateSessionId(), Date.now(), this.defaultData());
+    state.destroyed = true;
+  }
+
+  /** Writes the change-set of an existing session. */
+  private async patch(opened: OpenedSession, snapshot: SessionSnapshot, request: http.PlatformRequest, response: http.PlatformResponse, now: number): Promise<void> {
+    const { state } = opened;
+    const id = state.origin.id as string;
+    const set = state.forceSave ? { ...snapshot.data } : snapshot.set;
+    this.checkSize(snapshot.data);
+    const outcome = await this.write(id, { create: false, set, unset: snapshot.unset, ...this.times(state, now), userId: this.userIdChange(set, snapshot.unset) });
+    if (outcome === 'saved') {
+      this.cookie.set(request, response, this.signer.sign(id), state.permanent, now);
+      state.markSaved(snapshot.data, now);
+      opened.resign = false;
+      return;
+    }
+    // 'deleted': this save emptied the session, so its cookie goes. 'missing': another request
+    // destroyed or regenerated it meanwhile and already sent the browser the right cookie (none
+    // after a logout, the new id after a login); this late response must not overwrite that.
+    if (outcome === 'deleted') this.cookie.remove(request, response);
+    this.forget(state, now);
+  }
+
+  private write(id: string, write: SessionWrite) {
+    return this.calls.run('save', () => this.store.save(id, write));
+  }
+
+  /** Deletes the stored record of a session that has one. */
+  private async end(state: SessionState): Promise<void> {
+    const { id, isNew } = state.origin;
+    if (!isNew && id) await this.calls.run('destroy', () => this.store.destroy(id));
+  }
+
+  /** The record is gone: the rest of the request works on a fresh session that is never saved unless written. */
+  private forget(state: SessionState, now: number): void {
+    state.reset(generateSessionId(), now, this.defaultData());
+  }
+
+  private times(state: SessionState, now: number) {
+    return { createdAt: state.origin.createdAt, touchedAt: now, ttl: this.options.lifetime };
+  }
+
+  private checkSize(data: StoredData): void {
+    const size = Buffer.byteLength(JSON.stringify(data));
+    if (size > this.options.maxSize) {
+      throw new SessionTooLargeError(size, this.options.maxSize, 'Keep less in the session, or raise the maxSize option.');
+    }
+  }
+
+  private userIdOf(data: StoredData): string | undefined {
+    const key = this.options.userKey;
+    if (!key || data[key] === undefined || data[key] === null) return undefined;
+    return String(data[key]);
+  }
+
+  private userIdChange(set: StoredData, unset: string[]): string | null | undefined {
+    const key = this.options.userKey;
+    if (!key) return undefined;
+    if (Object.hasOwn(set, key)) return set[key] === null ? null : String(set[key]);
+    return unset.includes(key) ? null : undefined;
+  }
+}

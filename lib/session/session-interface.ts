@@ -1,0 +1,69 @@
+import type { ValueCodec } from '../codecs/codec.interface';
+import type { StoredData } from '../stores/session-store';
+import type * as http from '../utils/http';
+import type { ResolvedSessionOptions } from '../utils/resolve-options';
+import { SessionCookie } from './session-cookie';
+import { SessionLifetime } from './session-lifetime';
+import { PERMANENT_KEY, SessionState } from './session-state';
+
+/** A session as it was opened for one request. */
+export interface OpenedSession {
+  state: SessionState;
+  /** Read failed and `onStoreError` is 'empty': serve it, never write it. */
+  detached: boolean;
+  /** The request carried a cookie of our name (valid or not). */
+  cookieSent: boolean;
+  /** The cookie verified with an older secret: send it again, signed with the current one. */
+  resign: boolean;
+}
+
+/**
+ * Flask's `SessionInterface`: how a session is opened from a request and saved to a response.
+ * One implementation per kind — the signed cookie ({@link CookieSessionInterface}) and the
+ * server-side store ({@link ServerSessionInterface}) — so nothing on the request path asks which
+ * kind it has. Calls only go down from here, to the codec or the store; the state it is handed
+ * is data, not a controller.
+ */
+export abstract class SessionInterface {
+  protected readonly cookie: SessionCookie;
+  protected readonly lifetime: SessionLifetime;
+
+  constructor(
+    readonly options: ResolvedSessionOptions,
+    /** Encodes each session value for the cookie or the store. */
+    protected readonly values: ValueCodec,
+  ) {
+    this.cookie = new SessionCookie(options);
+    this.lifetime = new SessionLifetime(options);
+  }
+
+  /** Flask's `open_session`: a verified session from the request, or a fresh empty one. */
+  abstract open(request: http.PlatformRequest): Promise<OpenedSession>;
+
+  /**
+   * Flask's `save_session`: writes what changed and sets, refreshes or deletes the cookie.
+   * Does nothing for a session that was never changed and needs no refresh.
+   */
+  abstract save(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<void>;
+
+  /** Keeps the data under a new identity and ends the old one (fixation defence on login). */
+  abstract regenerate(state: SessionState): Promise<void>;
+
+  /** Ends the session now (logout); the request goes on with a fresh, empty one. */
+  abstract destroy(state: SessionState): Promise<void>;
+
+  /** Called once at startup; server stores check their schema and take their time bounds. */
+  async start(): Promise<void> {}
+
+  /** Called on application shutdown. */
+  async close(): Promise<void> {}
+
+  /** A new, empty session (permanent when the `permanent` option says so). */
+  protected fresh(id: string | null, now: number): SessionState {
+    return new SessionState({ id, isNew: true, createdAt: now, touchedAt: now }, this.defaultData(), this.values);
+  }
+
+  protected defaultData(): StoredData {
+    return this.options.permanent ? { [PERMANENT_KEY]: true } : {};
+  }
+}

@@ -1,0 +1,153 @@
+import type { ValueCodec } from '../codecs/codec.interface';
+import type { StoredData } from '../stores/session-store';
+
+/** Flask's keys: the permanent flag and the flash queue live in the data, as Flask keeps them. */
+export const PERMANENT_KEY = '_permanent';
+export const FLASHES_KEY = '_flashes';
+
+/** Where a session stands in its store or cookie: what was loaded, or last saved. */
+export interface SessionOrigin {
+  /** The server-side id; `null` for cookie sessions, which have none. */
+  id: string | null;
+  /** Not yet saved anywhere: the request carried no valid session, or it was regenerated. */
+  isNew: boolean;
+  createdAt: number;
+  touchedAt: number;
+}
+
+/** The changes and the full encoded data, from one encoding pass. */
+export interface SessionSnapshot {
+  /** Every key as it stands now, encoded. */
+  data: StoredData;
+  /** Keys whose encoded value is new or changed since loading. */
+  set: StoredData;
+  /** Keys removed since loading. */
+  unset: string[];
+}
+
+/** True when a snapshot holds anything to write. */
+export function hasChanges(snapshot: SessionSnapshot): boolean {
+  return snapshot.unset.length > 0 || Object.keys(snapshot.set).length > 0;
+}
+
+/**
+ * The data of one session and what the request did to it: the machinery's side of the object
+ * users hold. It keeps the data as loaded (encoded) and decodes a key only when it is read. At
+ * save time each key that was read or written is encoded again and compared with what was
+ * loaded: that finds nested mutations Flask misses, and yields the exact change-set a store
+ * merges, so concurrent requests never erase each other's keys.
+ */
+export class SessionState {
+  origin: SessionOrigin;
+  private baseline: StoredData;
+  private readonly values = new Map<string, unknown>();
+  private readonly removed = new Set<string>();
+  /** A save was asked for with `modified = true`. */
+  forceSave = false;
+  /** The request read or wrote the session. */
+  accessed = false;
+  /** The session was destroyed during this request. */
+  destroyed = false;
+  /** A new id replaced the old one during this request. */
+  regenerated = false;
+  /** Flashes popped by this request: repeated reads within it agree. */
+  flashes?: [string, string][];
+
+  constructor(
+    origin: SessionOrigin,
+    data: StoredData,
+    readonly codec: ValueCodec,
+  ) {
+    this.origin = origin;
+    this.baseline = data;
+  }
+
+  read(key: string): unknown {
+    if (this.values.has(key)) return this.values.get(key);
+    if (this.removed.has(key) || !Object.hasOwn(this.baseline, key)) return undefined;
+    const value = this.codec.decode(this.baseline[key]);
+    this.values.set(key, value);
+    return value;
+  }
+
+  has(key: string): boolean {
+    return this.values.has(key) || (Object.hasOwn(this.baseline, key) && !this.removed.has(key));
+  }
+
+  write(key: string, value: unknown): void {
+    this.values.set(key, value);
+    this.removed.delete(key);
+  }
+
+  remove(key: string): void {
+    this.values.delete(key);
+    if (Object.hasOwn(this.baseline, key)) this.removed.add(key);
+  }
+
+  removeAll(): void {
+    this.values.clear();
+    for (const key of Object.keys(this.baseline)) this.removed.add(key);
+  }
+
+  keys(): string[] {
+    const keys = new Set(Object.keys(this.baseline).filter((key) => !this.removed.has(key)));
+    for (const key of this.values.keys()) keys.add(key);
+    return [...keys];
+  }
+
+  /** True when no key but the permanent flag is left. */
+  isEmpty(): boolean {
+    return this.keys().every((key) => key === PERMANENT_KEY);
+  }
+
+  get permanent(): boolean {
+    return this.read(PERMANENT_KEY) === true;
+  }
+
+  /**
+   * One encoding pass over the keys this request touched: the full data as it stands now, and
+   * the keys written or removed since loading (nested mutations found by comparing encodings).
+   */
+  snapshot(): SessionSnapshot {
+    const data: StoredData = {};
+    for (const key of Object.keys(this.baseline)) if (!this.removed.has(key)) data[key] = this.baseline[key];
+    const set: StoredData = {};
+    for (const [key, value] of this.values) {
+      const encoded = this.codec.encode(value);
+      data[key] = encoded;
+      if (!Object.hasOwn(this.baseline, key) || JSON.stringify(encoded) !== JSON.stringify(this.baseline[key])) set[key] = encoded;
+    }
+    const unset = [...this.removed].filter((key) => Object.hasOwn(this.baseline, key));
+    return { data, set, unset };
+  }
+
+  /** After a successful save: what was saved becomes the new baseline. */
+  markSaved(data: StoredData, touchedAt: number): void {
+    this.baseline = data;
+    this.values.clear();
+    this.removed.clear();
+    this.forceSave = false;
+    this.regenerated = false;
+    this.origin = { ...this.origin, isNew: false, touchedAt };
+  }
+
+  /** Starts over as a new session with `data` (after destroy, or when the store lost it). */
+  reset(id: string | null, now: number, data: StoredData): void {
+    this.origin = { id, isNew: true, createdAt: now, touchedAt: now };
+    this.baseline = data;
+    this.values.clear();
+    this.removed.clear();
+    this.forceSave = false;
+    this.flashes = undefined;
+  }
+
+  /** Keeps the data under a new id (regenerate); the next save creates the record. */
+  renew(id: string | null, now: number): void {
+    const { data } = this.snapshot();
+    this.origin = { id, isNew: true, createdAt: now, touchedAt: now };
+    this.baseline = data;
+    this.values.clear();
+    this.removed.clear();
+    this.regenerated = true;
+  }
+}

@@ -1,0 +1,162 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { MemorySessionStore, SignedCookieCodec } from '../../lib';
+import { CookieSessionInterface } from '../../lib/session/cookie-session.interface';
+import { ServerSessionInterface } from '../../lib/session/server-session.interface';
+import type { OpenedSession, SessionInterface } from '../../lib/session/session-interface';
+import { LateCookieError } from '../../lib/session/session-cookie';
+import { resolveOptions } from '../../lib/utils/resolve-options';
+import type { SessionModuleOptions } from '../../lib';
+
+/**
+ * Flask's open/save decision table, run against the two session interfaces directly (no HTTP
+ * server, no Nest): Node's own request and response objects, a real in-process store.
+ */
+const SECRET = 'a-secret-of-at-least-thirty-two-characters';
+const OLD_SECRET = 'an-older-secret-of-thirty-two-characters!';
+
+interface Outcome {
+  setCookie: string[];
+  vary: string | undefined;
+  opened: OpenedSession;
+}
+
+function request(cookie?: string): IncomingMessage {
+  const message = new IncomingMessage(new Socket());
+  message.method = 'GET';
+  message.url = '/';
+  if (cookie) message.headers.cookie = cookie;
+  return message;
+}
+
+/** One request: open, let `handle` act on the state, save. */
+async function cycle(sessions: SessionInterface, cookie: string | undefined, handle: (opened: OpenedSession, response: ServerResponse) => unknown = () => undefined): Promise<Outcome> {
+  const req = request(cookie);
+  const res = new ServerResponse(req);
+  const opened = await sessions.open(req);
+  await handle(opened, res);
+  await sessions.save(opened, req, res);
+  const header = res.getHeader('set-cookie');
+  return { setCookie: header === undefined ? [] : ([] as string[]).concat(header as string[]), vary: res.getHeader('vary') as string | undefined, opened };
+}
+
+const cookieOf = (outcome: Outcome) => outcome.setCookie[0]?.slice(0, outcome.setCookie[0].indexOf(';'));
+const write = (key: string, value: unknown) => (opened: OpenedSession) => {
+  opened.state.accessed = true;
+  opened.state.write(key, value);
+};
+
+function kinds(overrides: Partial<SessionModuleOptions> = {}) {
+  const store = new MemorySessionStore();
+  const options = (extra: Partial<SessionModuleOptions> = {}) => resolveOptions({ secret: SECRET, ...overrides, ...extra } as SessionModuleOptions);
+  return [
+    { kind: 'cookie', store: undefined, make: (extra?: Partial<SessionModuleOptions>) => new CookieSessionInterface(options(extra), new SignedCookieCodec(options(extra).secrets, 32)) },
+    { kind: 'server', store, make: (extra?: Partial<SessionModuleOptions>) => new ServerSessionInterface(options({ store, ...extra }), store) },
+  ] as const;
+}
+
+describe.each(kinds().map((k) => [k.kind, k] as const))('the %s session interface', (kind) => {
+  const { make, store } = kinds().find((k) => k.kind === kind)!;
+  const sessions = make();
+
+  it('new and untouched: no cookie, nothing stored', async () => {
+    const outcome = await cycle(sessions, undefined);
+    expect(outcome.setCookie).toEqual([]);
+    expect(outcome.vary).toBeUndefined();
+    expect(store?.size ?? 0).toBe(0);
+  });
+
+  it('new and written: a cookie (HttpOnly, SameSite=Lax, no Expires), and a record for the server kind', async () => {
+    const outcome = await cycle(sessions, undefined, write('user', 1));
+    expect(outcome.setCookie).toHaveLength(1);
+    expect(outcome.setCookie[0]).toMatch(/; HttpOnly; SameSite=Lax$/);
+    expect(outcome.setCookie[0]).not.toMatch(/Expires/);
+    expect(outcome.vary).toBe('Cookie');
+    if (store) expect(await store.get(outcome.opened.state.origin.id!)).toMatchObject({ data: { user: 1 } });
+  });
+
+  it('existing and only read: Vary: Cookie, no Set-Cookie, no write', async () => {
+    const first = cookieOf(await cycle(sessions, undefined, write('user', 2)));
+    const outcome = await cycle(sessions, first, (opened) => {
+      opened.state.accessed = true;
+      expect(opened.state.read('user')).toBe(2);
+    });
+    expect(outcome.opened.state.origin.isNew).toBe(false);
+    expect(outcome.setCookie).toEqual([]);
+    expect(outcome.vary).toBe('Cookie');
+  });
+
+  it('existing and emptied: the cookie is deleted and the record removed', async () => {
+    const first = await cycle(sessions, undefined, write('user', 3));
+    const outcome = await cycle(sessions, cookieOf(first), (opened) => opened.state.removeAll());
+    expect(outcome.setCookie[0]).toMatch(/^session=; .*Max-Age=0|^session=; .*Expires=Thu, 01 Jan 1970/);
+    if (store) expect(await store.get(first.opened.state.origin.id!)).toBeNull();
+  });
+
+  it('permanent with refreshEachRequest: the cookie is sent again although nothing changed', async () => {
+    const permanent = make({ permanent: true });
+    const first = cookieOf(await cycle(permanent, undefined, write('user', 4)));
+    const outcome = await cycle(permanent, first, (opened) => (opened.state.accessed = true));
+    expect(outcome.setCookie).toHaveLength(1);
+    expect(outcome.setCookie[0]).toMatch(/; Expires=.*; Max-Age=2678400;/);
+  });
+
+  it('signed with a retired secret: accepted, and sent again signed with the current one', async () => {
+    const old = make({ secret: OLD_SECRET });
+    const rotated = make({ secret: [SECRET, OLD_SECRET] });
+    const first = cookieOf(await cycle(old, undefined, write('user', 5)));
+    const outcome = await cycle(rotated, first);
+    expect(outcome.opened.state.origin.isNew).toBe(false);
+    expect(outcome.setCookie).toHaveLength(1);
+    expect(cookieOf(outcome)).not.toBe(first);
+    expect((await cycle(make(), cookieOf(outcome))).opened.state.origin.isNew).toBe(false);
+  });
+
+  it('tampered: a fresh empty session, never an error', async () => {
+    const first = cookieOf(await cycle(sessions, undefined, write('user', 6)))!;
+    const outcome = await cycle(sessions, `${first.slice(0, -2)}xx`);
+    expect(outcome.opened.state.origin.isNew).toBe(true);
+    expect(outcome.opened.state.keys()).toEqual([]);
+  });
+
+  it('regenerated: same data, a cookie sent again; on the server kind a new id, and the old cookie is worth nothing', async () => {
+    const first = cookieOf(await cycle(sessions, undefined, write('user', 7)));
+    const outcome = await cycle(sessions, first, (opened) => sessions.regenerate(opened.state));
+    expect(outcome.setCookie).toHaveLength(1);
+    if (store) expect(cookieOf(outcome)).not.toBe(first);
+    expect((await cycle(sessions, cookieOf(outcome))).opened.state.read('user')).toBe(7);
+    if (store) expect((await cycle(sessions, first)).opened.state.origin.isNew).toBe(true);
+  });
+
+  it('destroyed: the cookie is deleted and the record gone', async () => {
+    const first = await cycle(sessions, undefined, write('user', 8));
+    const outcome = await cycle(sessions, cookieOf(first), (opened) => sessions.destroy(opened.state));
+    expect(outcome.setCookie[0]).toMatch(/^session=;/);
+    if (store) expect(await store.get(first.opened.state.origin.id!)).toBeNull();
+  });
+
+  it('late headers on a new session: refused with LateCookieError, nothing stored', async () => {
+    const before = store?.size ?? 0;
+    const req = request();
+    const res = new ServerResponse(req);
+    const opened = await sessions.open(req);
+    write('user', 9)(opened);
+    res.writeHead(200).end();
+    await expect(sessions.save(opened, req, res)).rejects.toBeInstanceOf(LateCookieError);
+    expect(store?.size ?? 0).toBe(before);
+  });
+});
+
+describe('the server session interface when the record vanished meanwhile', () => {
+  it('saves nothing and leaves the cookie to the request that ended the session', async () => {
+    const store = new MemorySessionStore();
+    const sessions = new ServerSessionInterface(resolveOptions({ secret: SECRET, store }), store);
+    const first = await cycle(sessions, undefined, write('user', 10));
+    const outcome = await cycle(sessions, cookieOf(first), async (opened) => {
+      await store.destroy(opened.state.origin.id!); // a logout on another request
+      write('late', true)(opened);
+    });
+    expect(outcome.setCookie).toEqual([]);
+    expect(store.size).toBe(0);
+  });
+});
