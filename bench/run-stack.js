@@ -315,7 +315,7 @@ async function main() {
   if (services.pg && needsTable && findExport('CreateSessionTable1767225600000')) await createSessionTable(services.pg);
 
   // Budgets sized for the default run's time: a busy machine costs at most a few minutes more.
-  const guard = new Guard({ log, retries: QUICK ? 0 : 2, retryBudget: QUICK ? 0 : 15, waitBudgetMs: QUICK ? 0 : 90_000 });
+  const guard = new Guard({ log, retries: QUICK ? 0 : 2, retryBudget: QUICK ? 0 : 10, waitBudgetMs: QUICK ? 0 : 60_000 });
   const servers = [];
   const extra = [];
   const results = {};
