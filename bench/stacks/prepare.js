@@ -58,7 +58,8 @@ function installPackages(stack, log) {
 /** `npm pack` of this repository (dist/ must be built) into a temporary folder; the tarball's path. */
 function packLibrary() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsbench-pack-'));
-  const out = sh('npm', ['pack', '--pack-destination', dir, '--loglevel=error'], { cwd: ROOT });
+  // --ignore-scripts: `npm run bench` has just built dist/ (the prepack script would build it again).
+  const out = sh('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--loglevel=error'], { cwd: ROOT });
   return path.join(dir, out.split('\n').pop());
 }
 
