@@ -1,5 +1,6 @@
 import { Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
+import { requestSessionProvider } from './compat/request-session.provider';
 import { SessionOptionsError } from './errors/session.errors';
 import type { SessionModuleOptions } from './interfaces/session-options.interface';
 import { SessionInterceptor } from './interceptors/session.interceptor';
@@ -40,6 +41,7 @@ import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-opt
       inject: [SESSION_RESOLVED_OPTIONS],
       useFactory: (options: ResolvedSessionOptions) => options.store ?? null,
     },
+    requestSessionProvider,
     SessionService,
     { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
   ],

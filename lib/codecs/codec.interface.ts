@@ -6,8 +6,13 @@ import type { JsonValue, StoredData } from '../stores/session-store';
  * mutations included).
  */
 export interface ValueCodec {
-  /** Encodes a value; throws {@link SessionDataError} for a value it cannot keep. */
-  encode(value: unknown): JsonValue;
+  /**
+   * Encodes a value; throws {@link SessionDataError} for a value it cannot keep (a prototype key,
+   * a function or symbol, nesting too deep), at any depth, naming the key path. `key` is the
+   * session key the value is stored under, used only in that message. Cheap enough to run in
+   * `session.set()`, so the handler sees the error at the call that caused it.
+   */
+  encode(value: unknown, key?: string): JsonValue;
   /** Decodes a stored value; throws {@link SessionDataError} for data it refuses. */
   decode(value: JsonValue): unknown;
 }

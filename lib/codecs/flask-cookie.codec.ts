@@ -13,6 +13,12 @@ const MAX_PAYLOAD = 64 * 1024;
 const COOKIE = /^\.?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
+ * The session key that carries the creation time (Unix seconds) in the Flask format. Flask and
+ * its extensions do not use it; a Flask app sees it as an ordinary key and keeps it.
+ */
+export const CREATED_KEY = '_nest_created';
+
+/**
  * Flask's own session cookie (`SecureCookieSessionInterface` over itsdangerous'
  * `URLSafeTimedSerializer`), so a Nest app and a Flask app behind one domain can share a session:
  *
@@ -27,7 +33,13 @@ const COOKIE = /^\.?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * bundles Chromium's zlib, which finds other matches than the zlib CPython links, so the
  * compressed bytes (and, near the two-byte threshold, the choice to compress) can differ.
  *
- * Flask has no creation time: `createdAt` is not written, and reads back as the issue time.
+ * Flask has no creation time. With `carryCreatedAt` (on when the `absoluteTimeout` option is set)
+ * the creation time travels in the session dict under the reserved key {@link CREATED_KEY}, as
+ * Unix seconds: Flask treats it as one more session key and keeps it when it re-issues the cookie,
+ * so the absolute timeout holds whichever app re-signs the cookie. Without it nothing is added
+ * (cookies stay byte for byte Flask's) and a cookie without the key reads as created when issued.
+ * The key is never part of the data the Nest app sees. The signing key stays Flask's (no cookie
+ * name in it, unlike the other formats), or Flask could not read the cookie.
  * Secrets are newest first (the first signs, all verify); a Flask app with `SECRET_KEY = A` and
  * `SECRET_KEY_FALLBACKS = [B]` matches `secret: [A, B]`.
  */
@@ -35,13 +47,17 @@ export class FlaskCookieCodec implements CookieCodec {
   readonly values: FlaskTaggedJsonCodec;
   private readonly keys: Buffer[];
 
-  constructor(secrets: readonly string[], maxDepth = 32) {
+  constructor(
+    secrets: readonly string[],
+    maxDepth = 32,
+    private readonly carryCreatedAt = false,
+  ) {
     this.values = new FlaskTaggedJsonCodec(maxDepth);
     this.keys = secrets.map((secret) => createHmac('sha1', secret).update('cookie-session').digest());
   }
 
   encode(payload: CookiePayload, issuedAt: number): string {
-    const json = Buffer.from(pythonJson(escapeDict(flashesAsTuples(payload.data))), 'ascii');
+    const json = Buffer.from(pythonJson(escapeDict(flashesAsTuples(this.withCreatedAt(payload)))), 'ascii');
     const compressed = deflateSync(json);
     // itsdangerous compresses only when it saves at least two bytes.
     const body = compressed.length < json.length - 1 ? `.${compressed.toString('base64url')}` : json.toString('base64url');
@@ -65,11 +81,24 @@ export class FlaskCookieCodec implements CookieCodec {
       const raw = Buffer.from(compressed ? body.slice(1) : body, 'base64url');
       const json = compressed ? inflateSync(raw, { maxOutputLength: MAX_PAYLOAD }) : raw;
       const data = this.sessionDict(JSON.parse(json.toString('utf8')) as JsonValue);
-      return data && { data, createdAt: issuedAt, issuedAt, keyIndex };
+      if (!data) return null;
+      const created = takeCreatedAt(data);
+      if (created === null) return null;
+      // A creation time after the issue time cannot be true; it must never lengthen the session.
+      return { data, createdAt: Math.min(created ?? issuedAt, issuedAt), issuedAt, keyIndex };
     } catch {
       // Corrupt zlib data, bad JSON or data the value codec refuses: Flask, too, starts afresh.
       return null;
     }
+  }
+
+  /** The data to write: with the reserved creation-time key when carried, never with it otherwise. */
+  private withCreatedAt(payload: CookiePayload): StoredData {
+    const { data } = payload;
+    if (this.carryCreatedAt) return { ...data, [CREATED_KEY]: Math.floor(payload.createdAt / 1000) };
+    if (!Object.hasOwn(data, CREATED_KEY)) return data;
+    const { [CREATED_KEY]: _dropped, ...rest } = data;
+    return rest;
   }
 
   /**
@@ -86,6 +115,17 @@ export class FlaskCookieCodec implements CookieCodec {
     }
     return data;
   }
+}
+
+/**
+ * Removes the reserved key from the data: its time in milliseconds, `undefined` when absent, or
+ * `null` when it is not a whole number of seconds (a cookie to refuse, as any malformed one).
+ */
+function takeCreatedAt(data: StoredData): number | null | undefined {
+  if (!Object.hasOwn(data, CREATED_KEY)) return undefined;
+  const seconds = data[CREATED_KEY];
+  delete data[CREATED_KEY];
+  return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds >= 0 ? seconds * 1000 : null;
 }
 
 function sign(key: Buffer, text: string): string {

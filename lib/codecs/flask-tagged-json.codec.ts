@@ -1,6 +1,7 @@
 import { SessionDataError } from '../errors/session.errors';
 import type { JsonValue } from '../stores/session-store';
 import type { ValueCodec } from './codec.interface';
+import { assertEncodableKey, refuseAt, type EncodePath } from './encode-path';
 import { assertSafeKey } from './tagged-json.codec';
 
 /**
@@ -125,57 +126,67 @@ const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}
  * have no Flask counterpart and are refused rather than silently changed.
  *
  * Decoding never runs code. Keys that could reach an object's prototype (`__proto__`,
- * `constructor`, `prototype`) are refused both ways, so a value that could not be read back is
- * never written; so is nesting deeper than `maxDepth`.
+ * `constructor`, `prototype`) are refused both ways, at any depth, so a value that could not be
+ * read back is never written; so are functions, symbols and nesting deeper than `maxDepth`.
  */
 export class FlaskTaggedJsonCodec implements ValueCodec {
   constructor(private readonly maxDepth = 32) {}
 
-  encode(value: unknown): JsonValue {
-    return this.encodeValue(value, 0);
+  /**
+   * Encodes a value. `key`, when given, is the session key it is stored under, so that an error
+   * names the full path (`session key "profile.constructor"`).
+   */
+  encode(value: unknown, key?: string): JsonValue {
+    return this.encodeValue(value, 0, key === undefined ? [] : [key]);
   }
 
   decode(value: JsonValue): unknown {
     return this.decodeValue(value, 0);
   }
 
-  private encodeValue(value: unknown, depth: number): JsonValue {
-    if (depth > this.maxDepth) {
-      throw new SessionDataError(`session data is nested deeper than ${this.maxDepth} levels, or is circular`);
-    }
+  private encodeValue(value: unknown, depth: number, path: EncodePath): JsonValue {
+    if (depth > this.maxDepth) throw refuseAt(path, `session data is nested deeper than ${this.maxDepth} levels, or is circular`);
     if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
     if (typeof value === 'number') return Number.isFinite(value) ? value : null;
     if (typeof value === 'bigint') {
-      throw new SessionDataError('a bigint cannot be kept in a Flask session: use a number or a string');
+      throw refuseAt(path, 'a bigint cannot be kept in a Flask session: use a number or a string');
     }
-    if (typeof value !== 'object') {
-      throw new SessionDataError(`a ${typeof value} cannot be kept in a session`);
-    }
+    if (typeof value !== 'object') throw refuseAt(path, `a ${typeof value} cannot be kept in a session`);
     // Tuples are arrays, so they are tested before lists (Flask's order: tuple, then list).
-    if (value instanceof FlaskTuple) return { ' t': this.encodeItems(value, depth) };
-    if (Array.isArray(value)) return this.encodeItems(value, depth);
+    if (value instanceof FlaskTuple) return { ' t': this.encodeItems(value, depth, path) };
+    if (Array.isArray(value)) return this.encodeItems(value, depth, path);
     if (value instanceof Uint8Array) return { ' b': Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
     const html = (value as { __html__?: unknown }).__html__;
     if (typeof html === 'function') return { ' m': String(html.call(value)) };
     if (value instanceof FlaskUuid) return { ' u': value.hex };
-    if (value instanceof Date) return { ' d': httpDate(value) };
+    if (value instanceof Date) return { ' d': httpDate(value, path) };
     if (value instanceof Map || value instanceof Set) {
-      throw new SessionDataError(`a ${value.constructor.name} cannot be kept in a Flask session: Flask's format has no such type`);
+      throw refuseAt(path, `a ${value.constructor.name} cannot be kept in a Flask session: Flask's format has no such type`);
     }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1);
+    if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1, path);
     const out: { [key: string]: JsonValue } = {};
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      assertSafeKey(key);
-      out[key] = this.encodeValue(item, depth + 1);
+      // JSON's rule: an undefined member is left out (and does not count for the escape below).
+      if (item === undefined) continue;
+      path.push(key);
+      assertEncodableKey(key, path);
+      out[key] = this.encodeValue(item, depth + 1, path);
+      path.pop();
     }
+    // Escaped on the keys written, not the keys given (see escapeDict).
     return escapeDict(out);
   }
 
-  private encodeItems(items: readonly unknown[], depth: number): JsonValue[] {
-    return items.map((item) => this.encodeValue(item ?? null, depth + 1));
+  private encodeItems(items: readonly unknown[], depth: number, path: EncodePath): JsonValue[] {
+    const out: JsonValue[] = new Array(items.length);
+    for (let index = 0; index < items.length; index++) {
+      path.push(index);
+      out[index] = this.encodeValue(items[index] ?? null, depth + 1, path);
+      path.pop();
+    }
+    return out;
   }
 
   private decodeValue(value: JsonValue, depth: number): unknown {
@@ -229,10 +240,10 @@ function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
 }
 
 /** werkzeug's `http_date`: IMF-fixdate in UTC, whole seconds, for Python's years 1 to 9999. */
-function httpDate(date: Date): string {
+function httpDate(date: Date, path: EncodePath): string {
   const year = date.getUTCFullYear();
   if (Number.isNaN(year) || year < 1 || year > 9999) {
-    throw new SessionDataError('a Date outside the years 1 to 9999 (or an invalid Date) cannot be kept in a Flask session');
+    throw refuseAt(path, 'a Date outside the years 1 to 9999 (or an invalid Date) cannot be kept in a Flask session');
   }
   // toUTCString pads the year to four digits and drops the milliseconds, as http_date does.
   return date.toUTCString();

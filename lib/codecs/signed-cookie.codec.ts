@@ -1,13 +1,13 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { JsonValue, StoredData } from '../stores/session-store';
-import { deriveKeys, safeEqual } from '../utils/crypto';
+import { DEFAULT_COOKIE_NAME, deriveKeys, safeEqual } from '../utils/crypto';
 import type { CookieCodec, CookiePayload, DecodedCookie } from './codec.interface';
 import { assertSafeKey, TaggedJsonCodec } from './tagged-json.codec';
 
 /**
  * The cookie store's own format, shaped like Flask's so it is easy to reason about, but with
- * HMAC-SHA256 and a key derived per purpose:
+ * HMAC-SHA256 and a key derived per purpose and cookie name:
  *
  *     [.]base64url(payload) "." base64url(issued-at seconds) "." base64url(HMAC-SHA256)
  *
@@ -19,9 +19,10 @@ export class SignedCookieCodec implements CookieCodec {
   readonly values: TaggedJsonCodec;
   private readonly keys: Buffer[];
 
-  constructor(secrets: readonly string[], maxDepth = 32) {
+  /** `cookieName` is bound into the key: a cookie signed for another name never verifies. */
+  constructor(secrets: readonly string[], maxDepth = 32, cookieName: string = DEFAULT_COOKIE_NAME) {
     this.values = new TaggedJsonCodec(maxDepth);
-    this.keys = deriveKeys(secrets, 'cookie-signature');
+    this.keys = deriveKeys(secrets, 'cookie-signature', cookieName);
   }
 
   encode(payload: CookiePayload, issuedAt: number): string {
@@ -64,9 +65,10 @@ export class EncryptedCookieCodec implements CookieCodec {
   readonly values: TaggedJsonCodec;
   private readonly keys: Buffer[];
 
-  constructor(secrets: readonly string[], maxDepth = 32) {
+  /** `cookieName` is bound into the key: a cookie encrypted for another name never opens. */
+  constructor(secrets: readonly string[], maxDepth = 32, cookieName: string = DEFAULT_COOKIE_NAME) {
     this.values = new TaggedJsonCodec(maxDepth);
-    this.keys = deriveKeys(secrets, 'cookie-encryption');
+    this.keys = deriveKeys(secrets, 'cookie-encryption', cookieName);
   }
 
   encode(payload: CookiePayload, issuedAt: number): string {

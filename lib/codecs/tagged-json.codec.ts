@@ -1,6 +1,7 @@
 import { SessionDataError } from '../errors/session.errors';
 import type { JsonValue } from '../stores/session-store';
 import type { ValueCodec } from './codec.interface';
+import { assertEncodableKey, FORBIDDEN_KEYS, refuseAt, type EncodePath } from './encode-path';
 
 /**
  * nest-session's value format: plain JSON, with explicit tags for the types JSON cannot carry.
@@ -17,47 +18,71 @@ import type { ValueCodec } from './codec.interface';
  * | one-key object whose key starts with a space | `{" o": {...}}` (escaped) |
  *
  * Decoding never runs code: it only rebuilds these types. Keys that could reach an object's
- * prototype (`__proto__`, `constructor`, `prototype`) are refused, and so is nesting deeper than
- * `maxDepth`.
+ * prototype (`__proto__`, `constructor`, `prototype`) are refused both ways, at any depth, so a
+ * value that could not be read back is never written; so are functions, symbols and nesting deeper
+ * than `maxDepth`. Members that are `undefined` are left out, as JSON does.
  */
 export class TaggedJsonCodec implements ValueCodec {
   constructor(private readonly maxDepth = 32) {}
 
-  encode(value: unknown): JsonValue {
-    return this.encodeValue(value, 0);
+  /**
+   * Encodes a value. `key`, when given, is the session key it is stored under, so that an error
+   * names the full path (`session key "profile.constructor"`). Refuses, at any depth, prototype
+   * keys, functions and symbols, and nesting deeper than `maxDepth` (cycles included).
+   */
+  encode(value: unknown, key?: string): JsonValue {
+    return this.encodeValue(value, 0, key === undefined ? [] : [key]);
   }
 
   decode(value: JsonValue): unknown {
     return this.decodeValue(value, 0);
   }
 
-  private encodeValue(value: unknown, depth: number): JsonValue {
-    if (depth > this.maxDepth) {
-      throw new SessionDataError(`session data is nested deeper than ${this.maxDepth} levels, or is circular`);
-    }
+  private encodeValue(value: unknown, depth: number, path: EncodePath): JsonValue {
+    if (depth > this.maxDepth) throw refuseAt(path, `session data is nested deeper than ${this.maxDepth} levels, or is circular`);
     if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
     if (typeof value === 'number') return Number.isFinite(value) ? value : null;
     if (typeof value === 'bigint') return { ' n': value.toString() };
-    if (typeof value !== 'object') {
-      throw new SessionDataError(`a ${typeof value} cannot be kept in a session`);
-    }
-    if (Array.isArray(value)) return value.map((item) => this.encodeValue(item ?? null, depth + 1));
+    if (typeof value !== 'object') throw refuseAt(path, `a ${typeof value} cannot be kept in a session`);
+    if (Array.isArray(value)) return this.encodeItems(value, depth, path);
     if (value instanceof Date) return { ' d': value.toISOString() };
     if (value instanceof Uint8Array) return { ' b': Buffer.from(value).toString('base64') };
     if (value instanceof Map) {
-      return { ' m': [...value].map(([k, v]) => [this.encodeValue(k, depth + 1), this.encodeValue(v, depth + 1)]) };
+      const entries: JsonValue[] = [];
+      for (const [k, v] of value) {
+        path.push(entries.length);
+        entries.push([this.encodeValue(k, depth + 1, path), this.encodeValue(v, depth + 1, path)]);
+        path.pop();
+      }
+      return { ' m': entries };
     }
-    if (value instanceof Set) return { ' s': [...value].map((v) => this.encodeValue(v, depth + 1)) };
+    if (value instanceof Set) return { ' s': this.encodeItems([...value], depth, path) };
     const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-    if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1);
+    if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1, path);
     const out: Record<string, JsonValue> = {};
-    const keys = Object.keys(value);
-    for (const key of keys) {
+    for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      out[key] = this.encodeValue(item, depth + 1);
+      // JSON's rule: an undefined member is left out (and does not count for the escape below).
+      if (item === undefined) continue;
+      path.push(key);
+      assertEncodableKey(key, path);
+      out[key] = this.encodeValue(item, depth + 1, path);
+      path.pop();
     }
-    if (keys.length === 1 && keys[0].startsWith(' ')) return { ' o': out };
+    // The escape decision looks at what is written: `{ " a": 1, b: undefined }` is written as a
+    // one-key object, which the decoder would take for a tag.
+    const written = Object.keys(out);
+    if (written.length === 1 && written[0].startsWith(' ')) return { ' o': out };
+    return out;
+  }
+
+  private encodeItems(items: readonly unknown[], depth: number, path: EncodePath): JsonValue[] {
+    const out: JsonValue[] = new Array(items.length);
+    for (let index = 0; index < items.length; index++) {
+      path.push(index);
+      out[index] = this.encodeValue(items[index] ?? null, depth + 1, path);
+      path.pop();
+    }
     return out;
   }
 
@@ -108,8 +133,6 @@ export class TaggedJsonCodec implements ValueCodec {
     throw new SessionDataError(`stored data carries an unknown or malformed tag ${JSON.stringify(tag)}`);
   }
 }
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Refuses keys that would reach an object's prototype when copied into a plain object. */
 export function assertSafeKey(key: string): void {

@@ -1,1 +1,3 @@
 export * from './session.errors';
+export * from './session-schema.error';
+export * from './session-store-timeout.error';

@@ -1,4 +1,4 @@
-import { HttpStatus, InternalServerErrorException, ServiceUnavailableException } from '@nestjs/common';
+import { HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 
 /** Invalid module options; thrown at startup with what to change. */
 export class SessionOptionsError extends Error {
@@ -9,18 +9,24 @@ export class SessionOptionsError extends Error {
 }
 
 /**
- * A value that cannot be kept in a session (a function, a cycle, data nested too deep) or stored
- * data that is refused on read (prototype keys). Raised to the developer as a 500 with this text.
+ * A value that cannot be kept in a session (a function, a cycle, data nested too deep, a
+ * prototype key), named by its key path, or stored data that is refused on read. A plain Error,
+ * not an HttpException: Nest answers its generic 500 (`{"statusCode":500,"message":"Internal
+ * server error"}`) and logs this message with the stack, so library internals never reach the
+ * client.
  */
-export class SessionDataError extends InternalServerErrorException {
+export class SessionDataError extends Error {
   constructor(message: string) {
     super(`nest-session: ${message}`);
     this.name = 'SessionDataError';
   }
 }
 
-/** The session would exceed the cookie cap or the `maxSize` option. */
-export class SessionTooLargeError extends InternalServerErrorException {
+/**
+ * The session would exceed the cookie cap or the `maxSize` option. A plain Error, like
+ * {@link SessionDataError}: the client gets Nest's generic 500, the log gets sizes and the hint.
+ */
+export class SessionTooLargeError extends Error {
   constructor(
     readonly size: number,
     readonly limit: number,

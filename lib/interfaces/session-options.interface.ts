@@ -74,7 +74,9 @@ export interface SessionModuleOptions {
   idleTimeout?: number;
   /**
    * End a session this many milliseconds after it was created (or regenerated), however active.
-   * Enforced on the server, for every store. `0` turns it off.
+   * Enforced on the server, for every store and cookie format. With `cookieFormat: 'flask'` the
+   * creation time travels in the session under the reserved key `_nest_created` (Unix seconds),
+   * which Flask keeps like any other key. `0` turns it off.
    * @default 0
    */
   absoluteTimeout?: number;
@@ -101,13 +103,23 @@ export interface SessionModuleOptions {
   /** Deepest nesting accepted in session data, when writing and when parsing. @default 32 */
   maxDepth?: number;
   /**
-   * Carry the request's session in Node's AsyncLocalStorage, so that `SessionService.current()`
-   * works in any provider, guards included. On Node 20 AsyncLocalStorage costs every request
-   * some CPU (measured in bench/: about 35 µs on a trivial Fastify route); an app that reaches the
-   * session only through `@Session()` and `SessionService.fromContext()` can turn it off.
-   * @default true
+   * Carry the request's session in Node's AsyncLocalStorage, entered by the interceptor, so that
+   * `SessionService.current()` works in the handler and every provider it calls (not in guards,
+   * which run before interceptors: use `fromContext()` there). Opt-in: AsyncLocalStorage costs
+   * every request some CPU (measured in bench/: about 35 µs on a trivial Fastify route on Node 20),
+   * and `@Session()` and `SessionService.fromContext()` need none of it.
+   * @default false
    */
   asyncContext?: boolean;
+  /**
+   * Expose the session as `req.session`, opened before the app's own middleware and plugins, with
+   * express-session's and @fastify/session's interface, so Passport (`passport.session()`,
+   * `req.logIn`, `req.logout`), @fastify/passport and Nest's own `@Session()` work unchanged.
+   * Every request that carries a session cookie then reads its session up front (a visitor with
+   * no cookie still costs no store call).
+   * @default false
+   */
+  requestSession?: boolean;
   /**
    * Session key that holds the logged-in user's id. When set, the store keeps an index from user
    * to sessions, and `SessionService.destroyUserSessions()` can log a user out everywhere. Needs

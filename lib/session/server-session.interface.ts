@@ -24,7 +24,7 @@ export class ServerSessionInterface extends SessionInterface {
     readonly store: SessionStore,
   ) {
     super(options, new TaggedJsonCodec(options.maxDepth));
-    this.signer = new SessionIdSigner(options.secrets);
+    this.signer = new SessionIdSigner(options.secrets, options.cookie.name);
     this.calls = new StoreCalls(options.storeTimeout);
   }
 

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SessionSchemaError } from '../errors/session-schema.error';
 import { SessionStoreUnavailableError } from '../errors/session.errors';
 
 /**
@@ -39,7 +40,7 @@ export class StoreCalls {
   }
 }
 
-/** Errors a store marks as not being an outage (schema and configuration problems). */
+/** Errors that are not outages: a missing table or column stays missing however often one retries. */
 function isPermanent(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+  return error instanceof SessionSchemaError;
 }

@@ -59,6 +59,16 @@ export interface SessionWrite {
  */
 export type SaveOutcome = 'saved' | 'deleted' | 'missing';
 
+/** What the module tells a store once, at application bootstrap, through {@link SessionStore.start}. */
+export interface StoreSettings {
+  /**
+   * Milliseconds one store call may take (the module's `storeTimeout`). A store bounds each call
+   * by it on its own side, so that a call that fails or times out has written nothing; the module
+   * also races each call against this time plus 500 ms, as an outer bound.
+   */
+  timeout: number;
+}
+
 /**
  * Injection token and base class of every store. App code can inject the configured store with
  * `constructor(private readonly store: SessionStore)`.
@@ -69,9 +79,19 @@ export type SaveOutcome = 'saved' | 'deleted' | 'missing';
  * - `save` applies `set` and `unset` atomically against concurrent saves of the same id;
  * - a record left with no key is deleted;
  * - `touch` renews the expiry and `touchedAt` without rewriting data, and never recreates;
- * - ids reach the store already validated (43 base64url characters, signed by the server).
+ * - ids reach the store already validated (43 base64url characters, signed by the server);
+ * - a call that fails or runs past the timeout of {@link SessionStore.start} has written nothing
+ *   (each store's documentation says how far its backend lets it keep that promise).
  */
 export abstract class SessionStore {
+  /**
+   * Called once by the module at application bootstrap, before any other call, with the
+   * module's `storeTimeout`. Stores check here what can be checked early (a TypeORM store checks
+   * its table, so a missing migration stops the app at startup) and keep the timeout to bound
+   * every later call. Without it, stores use a timeout of 2000 ms.
+   */
+  start?(settings: StoreSettings): Promise<void>;
+
   /** Reads a session; `null` when it does not exist or has expired. */
   abstract get(id: string): Promise<SessionRecord | null>;
 
@@ -89,12 +109,6 @@ export abstract class SessionStore {
    * index leave this undefined, and the module refuses `userKey` with them at startup.
    */
   findByUser?(userId: string): Promise<string[]>;
-
-  /**
-   * Called once when the application starts, with the module's `storeTimeout`: a store bounds
-   * each of its calls to it inside the database, so that a call that failed wrote nothing.
-   */
-  start?(settings: { timeout: number }): Promise<void>;
 
   /**
    * Closes connections the store opened itself. Called on application shutdown. A store must

@@ -1,19 +1,37 @@
 /** Cookie reading and writing, kept to what sessions need and strict about what it emits. */
 
 /**
- * Every value sent for `name`, in header order. Browsers send duplicates when cookies of the same
- * name exist for several paths or domains; the caller tries each until one verifies.
+ * How many values of the session cookie are tried per request. Browsers send the same name more
+ * than once when cookies exist for several paths or domains (two is common); an attacker can send
+ * thousands, and each costs an HMAC per secret, so only the first few are considered. Browsers
+ * send the most specific cookie (longest path) first.
  */
-export function readCookies(header: string | string[] | undefined, name: string): string[] {
+export const MAX_COOKIE_VALUES = 3;
+
+/**
+ * The first `limit` values sent for `name`, in header order; the caller tries each until one
+ * verifies. One pass over the header with `indexOf`, no split into an array of every pair, and it
+ * stops once `limit` values are found, so a header of 60,000 pairs costs one linear scan.
+ */
+export function readCookies(header: string | string[] | undefined, name: string, limit = MAX_COOKIE_VALUES): string[] {
   if (!header) return [];
   const text = Array.isArray(header) ? header.join('; ') : header;
   const values: string[] = [];
-  for (const part of text.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (value) values.push(value);
+  let start = 0;
+  // The next '=' at or after `start`, kept across pairs: searching afresh for each pair would scan
+  // to the far end again and again in a header of pairs without '=' (quadratic).
+  let eq = -1;
+  while (start < text.length && values.length < limit) {
+    let end = text.indexOf(';', start);
+    if (end < 0) end = text.length;
+    if (eq < start) eq = text.indexOf('=', start);
+    if (eq < 0) break;
+    if (eq < end && text.slice(start, eq).trim() === name) {
+      let value = text.slice(eq + 1, end).trim();
+      if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      if (value) values.push(value);
+    }
+    start = end + 1;
   }
   return values;
 }

@@ -12,12 +12,18 @@ export function isSessionIdFormat(id: string): boolean {
   return SESSION_ID.test(id);
 }
 
+/** The cookie name of the default options; what keys are bound to when no name is given. */
+export const DEFAULT_COOKIE_NAME = 'session';
+
 /**
- * Derives one key per purpose from each secret, so the key that signs session ids never signs
- * cookie payloads or encrypts them.
+ * Derives one key per purpose and cookie name from each secret. Per purpose: the key that signs
+ * session ids never signs cookie payloads or encrypts them. Per cookie name: two apps that share
+ * a secret under different cookie names refuse each other's cookies, so a cookie cannot be
+ * replayed under another name (Flask's own format cannot do this and keeps Flask's salt).
  */
-export function deriveKeys(secrets: readonly string[], purpose: string): Buffer[] {
-  return secrets.map((secret) => createHmac('sha256', secret).update(`nest-session:${purpose}`).digest());
+export function deriveKeys(secrets: readonly string[], purpose: string, cookieName: string = DEFAULT_COOKIE_NAME): Buffer[] {
+  // A NUL cannot occur in a cookie name, so purpose and name can never run into each other.
+  return secrets.map((secret) => createHmac('sha256', secret).update(`nest-session:${purpose}\0${cookieName}`).digest());
 }
 
 /** Compares two strings in time that depends only on their length. */
@@ -35,8 +41,9 @@ export function safeEqual(a: string, b: string): boolean {
 export class SessionIdSigner {
   private readonly keys: Buffer[];
 
-  constructor(secrets: readonly string[]) {
-    this.keys = deriveKeys(secrets, 'session-id');
+  /** `cookieName` is the cookie the ids travel in: an id signed for another name is refused. */
+  constructor(secrets: readonly string[], cookieName: string = DEFAULT_COOKIE_NAME) {
+    this.keys = deriveKeys(secrets, 'session-id', cookieName);
   }
 
   sign(id: string): string {

@@ -2,6 +2,7 @@ import { SessionOptionsError } from '../errors/session.errors';
 import type { CookieFormat, SessionModuleOptions, StoreErrorMode } from '../interfaces/session-options.interface';
 import type { SessionStore } from '../stores/session-store';
 import { isAttributeValue, isCookieName } from './cookie';
+import { assertKnownKeys, COOKIE_OPTION_KEYS, OPTION_KEYS } from './option-names';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -29,12 +30,14 @@ export interface ResolvedSessionOptions {
   maxSize: number;
   maxDepth: number;
   asyncContext: boolean;
+  requestSession: boolean;
   userKey?: string;
 }
 
 /** Every default in one place, and every mistake reported at startup with what to change. */
 export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOptions {
   if (!options || typeof options !== 'object') throw new SessionOptionsError('SessionModule needs an options object with a `secret`.');
+  assertKnownKeys(options, OPTION_KEYS);
   const secrets = typeof options.secret === 'string' ? [options.secret] : options.secret;
   if (!Array.isArray(secrets) || secrets.length === 0) {
     throw new SessionOptionsError('the `secret` option is missing: pass a random string of at least 32 characters (for example from process.env.SESSION_SECRET).');
@@ -46,6 +49,8 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
   });
 
   const cookie = options.cookie ?? {};
+  if (typeof cookie !== 'object' || cookie === null) throw new SessionOptionsError('the `cookie` option must be an object of cookie attributes.');
+  assertKnownKeys(cookie, COOKIE_OPTION_KEYS, 'cookie.');
   const resolvedCookie: ResolvedSessionOptions['cookie'] = {
     name: cookie.name ?? 'session',
     domain: cookie.domain,
@@ -72,6 +77,7 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
     maxSize: options.maxSize ?? 64 * 1024,
     maxDepth: options.maxDepth ?? 32,
     asyncContext: options.asyncContext ?? false,
+    requestSession: options.requestSession ?? false,
     userKey: options.userKey,
   };
   positive('lifetime', resolved.lifetime);
@@ -86,6 +92,10 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
   if (!['fail', 'empty'].includes(resolved.onStoreError)) {
     throw new SessionOptionsError(`onStoreError must be 'fail' or 'empty', not ${JSON.stringify(resolved.onStoreError)}.`);
   }
+  flag('permanent', resolved.permanent);
+  flag('refreshEachRequest', resolved.refreshEachRequest);
+  flag('asyncContext', resolved.asyncContext);
+  flag('requestSession', resolved.requestSession);
   if (resolved.userKey !== undefined && (typeof resolved.userKey !== 'string' || !resolved.userKey)) {
     throw new SessionOptionsError('userKey must be the name of the session key that holds the user id.');
   }
@@ -110,6 +120,10 @@ function checkCookie(cookie: ResolvedSessionOptions['cookie'], httpOnly: boolean
   if (cookie.name.startsWith('__Host-') && (!secure || cookie.path !== '/' || cookie.domain !== undefined)) {
     throw new SessionOptionsError("a __Host- cookie name requires cookie.secure (true or 'auto'), cookie.path '/' and no cookie.domain.");
   }
+}
+
+function flag(name: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new SessionOptionsError(`${name} must be true or false, not ${JSON.stringify(value)}.`);
 }
 
 function positive(name: string, value: number): void {

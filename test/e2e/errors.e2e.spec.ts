@@ -59,11 +59,11 @@ describe.each(PLATFORMS)('a handler that fails on %s', (platform) => {
       expect((await browser.get('/state')).json).toEqual({ step: 'payment' });
     });
 
-    it('answers a function stored in the session with a 500 naming the problem, and keeps serving', async () => {
+    it('answers a function stored in the session with a generic 500 (the detail goes to the log), and keeps serving', async () => {
       const browser = new Browser(app.url);
       const reply = await browser.post('/unstorable');
       expect(reply.status).toBe(500);
-      expect(reply.json).toMatchObject({ statusCode: 500, message: expect.stringMatching(/function cannot be kept in a session/) });
+      expect(reply.json).toEqual({ statusCode: 500, message: 'Internal server error' });
       expect(reply.setCookies).toEqual([]);
       const after = await browser.get('/state');
       expect(after.status).toBe(200);

@@ -23,7 +23,7 @@ export class SampleApp {
 
   static async create(): Promise<SampleApp> {
     if (!existsSync(SAMPLE_MAIN)) {
-      throw new Error(`${SAMPLE_MAIN} is missing: run "npm run build:sample" first (npm test does it before jest).`);
+      throw new Error(`${SAMPLE_MAIN} is missing: run "npm run build:sample" first (npm test does it before vitest).`);
     }
     return new SampleApp(await freePort(), mkdtempSync(join(tmpdir(), 'nest-session-sample-')));
   }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { EncryptedCookieCodec, SignedCookieCodec } from '../../lib';
 import { SessionIdSigner } from '../../lib/utils/crypto';
 
@@ -36,8 +37,9 @@ const NASTY = ['../', '..\\', '%2e%2e%2f', '*', '?', '[a-z]', '{', '}', '{x}', '
 /**
  * At least `size` hostile Cookie headers: bad base64, bad or truncated signatures, wrong and
  * retired secrets, huge values, non-UTF-8 and control bytes, CR/LF, duplicate Cookie headers,
- * ids with path, glob and brace characters, and correctly signed payloads carrying `__proto__`,
- * `constructor` and deeply nested data.
+ * ids with path, glob and brace characters, correctly signed payloads carrying `__proto__`,
+ * `constructor`, deeply nested data or unescaped tag-like keys, floods of duplicate cookies,
+ * cookies signed for another cookie name, and Flask cookies with a malformed creation time.
  */
 export function hostileCorpus(seed: CorpusSeed, size = 10000): HostileCase[] {
   const rnd = random(0x5e55);
@@ -53,6 +55,17 @@ export function hostileCorpus(seed: CorpusSeed, size = 10000): HostileCase[] {
   const retired = new SessionIdSigner([seed.retiredSecret]);
   const forge = new SignedCookieCodec([seed.secret]);
   const forgeEncrypted = new EncryptedCookieCodec([seed.secret]);
+  // The same secret under another cookie name: a second app on the domain (issue 11, point 10).
+  const otherName = `${seed.cookieName}_other`;
+  const forgeOtherName = new SignedCookieCodec([seed.secret], 32, otherName);
+  const forgeOtherNameEncrypted = new EncryptedCookieCodec([seed.secret], 32, otherName);
+  const otherNameIds = new SessionIdSigner([seed.secret], otherName);
+  /** A cookie signed as Flask signs it, with any JSON payload (Flask's format shares no name binding). */
+  const flaskSigned = (json: string): string => {
+    const key = createHmac('sha1', seed.secret).update('cookie-session').digest();
+    const signed = `${Buffer.from(json).toString('base64url')}.${Buffer.from([0x65, 0x53, 0xf1, 0x00]).toString('base64url')}`;
+    return `${signed}.${createHmac('sha1', key).update(signed).digest('base64url')}`;
+  };
 
   const generators: Array<[string, () => Buffer[]]> = [
     ['random base64', () => [cookie(b64(1 + Math.floor(rnd() * 200)))]],
@@ -86,6 +99,24 @@ export function hostileCorpus(seed: CorpusSeed, size = 10000): HostileCase[] {
     }],
     ['signed bad tags', () => [cookie(forge.encode({ data: { x: { ' n': 'NaN' }, y: { ' m': 5 } }, createdAt: Date.now() }, Date.now()))]],
     ['encrypted junk', () => [cookie(forgeEncrypted.encode({ data: JSON.parse('{"__proto__":1}'), createdAt: 0 }, Date.now()).slice(0, -3) + 'AAA')]],
+    // Issue 11, point 4: only the first three values are verified, so a flood costs three HMACs
+    // and a valid cookie hidden behind it is not looked at.
+    ['flood of duplicates before an issued cookie', () => {
+      const junk = Array(4 + Math.floor(rnd() * 900)).fill(`${seed.cookieName}=a.b.c`).join(';');
+      return [cookie(`${junk};${seed.cookieName}=${pick(seed.issued)}`)];
+    }],
+    ['issued cookie as the fourth value', () => [cookie(`${b64(43)}; ${seed.cookieName}=${b64(20)}; ${seed.cookieName}=${b64(87)}; ${seed.cookieName}=${pick(seed.issued)}`)]],
+    // Issue 11, point 10: the same secret under another cookie name is not ours.
+    ['signed for another cookie name', () => [cookie(pick([
+      forgeOtherName.encode({ data: { n: 7 }, createdAt: Date.now() }, Date.now()),
+      forgeOtherNameEncrypted.encode({ data: { n: 7 }, createdAt: Date.now() }, Date.now()),
+      otherNameIds.sign(b64(43)),
+    ]))]],
+    // Issue 11, points 2 and 3: data a codec must never have written, correctly signed.
+    ['signed nested __proto__ from JSON.parse', () => [cookie(forge.encode({ data: JSON.parse('{"form":{"nested":{"__proto__":{"admin":true}}}}'), createdAt: Date.now() }, Date.now()))]],
+    ['signed unescaped tag-like key', () => [cookie(forge.encode({ data: { meta: { ' note': 'x' } }, createdAt: Date.now() }, Date.now()))]],
+    // Issue 11, point 1: a Flask cookie whose reserved creation time is not whole seconds.
+    ['Flask cookie with a malformed _nest_created', () => [cookie(flaskSigned(`{"_nest_created":${pick(['"0"', '-1', '1.5', 'null', '[1]', '{" t":[1]}'])},"n":1}`))]],
     ['future timestamp', () => [cookie(forge.encode({ data: { n: 1 }, createdAt: Date.now() }, Date.now() + 86_400_000))]],
     ['ancient timestamp', () => [cookie(forge.encode({ data: { n: 1 }, createdAt: 0 }, 1000))]],
   ];

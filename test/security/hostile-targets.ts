@@ -6,7 +6,7 @@ export interface HostileTarget {
   name: string;
   serverSide: boolean;
   cookieFormat?: CookieFormat;
-  describe: jest.Describe;
+  describe: typeof describe.skip;
   open(): Promise<{ store?: SessionStore; cleanup: () => Promise<void> }>;
 }
 

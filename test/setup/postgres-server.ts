@@ -29,7 +29,7 @@ export function postgresBinaries(): string | undefined {
  * `describe` when the PostgreSQL binaries are installed. Otherwise the suite is skipped with a loud
  * warning, or, in CI (`NEST_SESSION_STRICT=1`), the file fails at once.
  */
-export function describeWithPostgresBinaries(): jest.Describe {
+export function describeWithPostgresBinaries(): typeof describe.skip {
   if (postgresBinaries()) return describe;
   const message = 'needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb and pg_ctl; Debian package postgresql)';
   if (STRICT) throw new Error(`nest-session tests: ${message}. NEST_SESSION_STRICT=1 turns this skip into a failure.`);

@@ -62,8 +62,9 @@ export function envName(name: ServiceName): string {
 /**
  * `describe` when every named service is up; otherwise a skipped `describe` and a loud warning
  * naming what is missing. (In strict mode the global setup has already failed the run.)
+ * Typed as `describe.skip`, the type both share (`describe` adds only `skipIf`/`runIf`).
  */
-export function describeWith(names: ServiceName[]): jest.Describe {
+export function describeWith(names: ServiceName[]): typeof describe.skip {
   const missing = names.filter((name) => !serviceUp(name));
   if (missing.length === 0) return describe;
   const list = missing.map((name) => SERVICES[name].what).join(', ');

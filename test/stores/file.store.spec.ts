@@ -151,6 +151,9 @@ require.extensions['.ts'] = (module, filename) => {
 };
 const { FileSessionStore } = require(process.env.STORE_MODULE);
 const store = new FileSessionStore({ directory: process.env.STORE_DIR });
+// This checks merging across processes, not speed: 100 queued saves of one session can take
+// longer than the default timeout on a loaded machine (store-timeout.spec.ts tests timeouts).
+void store.start({ timeout: 60000 });
 const worker = process.env.WORKER;
 process.stdout.write('ready\\n');
 process.stdin.once('data', async () => {

@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import { RedisSessionStore } from '../../lib/stores/redis-session.store';
+import { RedisSessionStore } from '../../lib/stores/redis';
 import { describeWith } from '../setup/services';
 import { CLUSTER_NODES, openRedisCluster, type RedisHarness } from './harnesses/redis.harness';
 import { newId, runStoreContract, write } from './store-contract';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { RedisSessionStore } from '../../lib/stores/redis-session.store';
+import { RedisSessionStore } from '../../lib/stores/redis';
 import { startServer, stopServers } from '../setup/redis-topology';
 import { describeWith } from '../setup/services';
 import { testPrefix } from './harnesses/redis.harness';

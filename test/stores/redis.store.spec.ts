@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { SessionOptionsError } from '../../lib';
-import { RedisSessionStore } from '../../lib/stores/redis-session.store';
+import { RedisSessionStore } from '../../lib/stores/redis';
 import { describeWith } from '../setup/services';
 import { keysUnder, openRedisStandalone, type RedisHarness } from './harnesses/redis.harness';
 import { newId, runStoreContract, write } from './store-contract';

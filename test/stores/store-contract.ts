@@ -35,6 +35,10 @@ export function runStoreContract(name: string, open: () => Promise<StoreHarness>
     beforeAll(async () => {
       harness = await open();
       store = harness.store;
+      // As the module does at bootstrap. The contract checks behaviour, not speed: 100 saves of
+      // one session queue behind each other in some stores, and may take longer than the default
+      // timeout on a loaded machine. Timeouts have their own spec (store-timeout.spec.ts).
+      await store.start?.({ timeout: 30000 });
     });
     afterAll(async () => harness?.cleanup());
 

@@ -40,6 +40,22 @@ describe.each([
   });
 });
 
+describe.each([
+  ['signed', SignedCookieCodec],
+  ['encrypted', EncryptedCookieCodec],
+])('the %s cookie codec, bound to its cookie name', (_name, Codec) => {
+  it('refuses a cookie made under another cookie name with the same secret', () => {
+    const forApp = new Codec([NEW], 32, 'app_session').encode(payload, 1_700_000_000_000);
+    expect(new Codec([NEW], 32, 'admin_session').decode(forApp)).toBeNull();
+    expect(new Codec([NEW], 32, 'app_session').decode(forApp)).toMatchObject({ data: payload.data });
+  });
+
+  it('binds to "session", the default cookie name, when no name is given', () => {
+    const value = new Codec([NEW]).encode(payload, 0);
+    expect(new Codec([NEW], 32, 'session').decode(value)).not.toBeNull();
+  });
+});
+
 describe('the signed cookie codec', () => {
   it('compresses a repetitive payload and marks it with a leading dot', () => {
     const codec = new SignedCookieCodec([NEW]);
@@ -78,5 +94,13 @@ describe('the session id signer', () => {
     expect(signer.unsign(`${id}.`)).toBeNull();
     expect(signer.unsign(`../${signed.slice(3)}`)).toBeNull();
     expect(signer.unsign(signed.toLowerCase())).toBeNull();
+  });
+
+  it('refuses an id signed for another cookie name with the same secret', () => {
+    const id = 'B'.repeat(43);
+    const forApp = new SessionIdSigner([NEW], 'app_session').sign(id);
+    expect(new SessionIdSigner([NEW], 'admin_session').unsign(forApp)).toBeNull();
+    expect(new SessionIdSigner([NEW], 'app_session').unsign(forApp)).toEqual({ id, keyIndex: 0 });
+    expect(new SessionIdSigner([NEW]).unsign(new SessionIdSigner([NEW], 'session').sign(id))).toEqual({ id, keyIndex: 0 });
   });
 });

@@ -286,6 +286,42 @@ describe('FlaskCookieCodec', () => {
   });
 });
 
+describe('FlaskCookieCodec carrying the creation time (absoluteTimeout)', () => {
+  const carrying = new FlaskCookieCodec(['dev-secret'], 32, true);
+  const CREATED = 1_699_990_000_000;
+
+  it('writes it under the reserved key _nest_created, in Unix seconds, and reads it back', () => {
+    const cookie = carrying.encode({ data: { user_id: 42 }, createdAt: CREATED + 999 }, ISSUED_AT);
+    expect(JSON.parse(payloadOf(cookie))).toEqual({ _nest_created: CREATED / 1000, user_id: 42 });
+    expect(carrying.decode(cookie)).toEqual({ data: { user_id: 42 }, createdAt: CREATED, issuedAt: ISSUED_AT, keyIndex: 0 });
+  });
+
+  it('keeps it when a Flask app re-signs the dict it read (Flask keeps unknown keys)', () => {
+    const reissued = signLikeFlask(Buffer.from(`{"_nest_created":${CREATED / 1000},"user_id":42}`).toString('base64url'));
+    expect(carrying.decode(reissued)?.createdAt).toBe(CREATED);
+  });
+
+  it('reads a cookie without it as created when issued, and never lets it lie past the issue time', () => {
+    expect(carrying.decode(write({ user_id: 42 }))?.createdAt).toBe(ISSUED_AT);
+    const future = signLikeFlask(Buffer.from(`{"_nest_created":${ISSUED_AT / 1000 + 99999}}`).toString('base64url'));
+    expect(carrying.decode(future)?.createdAt).toBe(ISSUED_AT);
+  });
+
+  it('refuses a cookie whose creation time is not whole seconds', () => {
+    for (const bad of ['"1700000000"', '-5', '1.5', 'null', '{" t":[1]}']) {
+      expect(carrying.decode(signLikeFlask(Buffer.from(`{"_nest_created":${bad}}`).toString('base64url')))).toBeNull();
+    }
+  });
+
+  it('writes nothing extra when off, so cookies stay byte for byte Flask\'s', () => {
+    expect(codec.encode({ data: { user_id: 42, _nest_created: 5 }, createdAt: CREATED }, ISSUED_AT)).toBe('eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM');
+  });
+
+  it('keeps Flask\'s key whatever the cookie name (no name binding in the Flask format)', () => {
+    expect(carrying.decode(signLikeFlask('eyJ1c2VyX2lkIjo0Mn0'))?.data).toEqual({ user_id: 42 });
+  });
+});
+
 describe('FlaskTaggedJsonCodec', () => {
   const values = new FlaskTaggedJsonCodec();
 

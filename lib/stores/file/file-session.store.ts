@@ -1,9 +1,12 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SessionOptionsError } from '../../errors/session.errors';
-import { KeyedMutex } from '../keyed-mutex';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoredData } from '../session-store';
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
+import { KeyedMutex } from '../shared/keyed-mutex';
+import { mergeChangeSet } from '../shared/merge-change-set';
+import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
 import { acquireLock, type FileLockOptions, releaseLock, tryLock } from './file-lock';
 import { Pruner } from './file-prune';
 import { fileNameOf, hash, readSessionFile, type SessionFile, writeSessionFile } from './session-file';
@@ -28,8 +31,8 @@ export interface FileSessionStoreOptions {
    */
   lockStale?: number;
   /**
-   * How long a save waits for the lock of its session before failing, in ms. Keep it below the
-   * module's `storeTimeout`, so a save that the client was told failed never lands later.
+   * How long a save waits for the lock of its session before failing, in ms. A call never waits
+   * past its timeout (the module's `storeTimeout`) whatever this says.
    * @default 1500
    */
   lockTimeout?: number;
@@ -43,6 +46,10 @@ export interface FileSessionStoreOptions {
  * save holds it, and `users/<sha256(userId)>/<sha256(id)>` empty marker files for `findByUser`.
  * Reads take no lock (files are replaced by atomic renames); every read-modify-write holds the
  * session's lock file, so concurrent saves from any process merge instead of overwriting.
+ *
+ * Timeouts: a call waits for its lock at most until its deadline (the timeout of `start()`), and
+ * renames or removes a session file only before it, so a call that timed out has changed no
+ * session. (A user marker written first may stay; `findByUser` drops markers without a session.)
  */
 export class FileSessionStore extends SessionStore {
   private readonly directory: string;
@@ -51,6 +58,7 @@ export class FileSessionStore extends SessionStore {
   private readonly queue = new KeyedMutex();
   private readonly pruner: Pruner;
   private ready?: Promise<void>;
+  private timeout = DEFAULT_STORE_TIMEOUT;
 
   constructor(options: FileSessionStoreOptions) {
     super();
@@ -61,6 +69,10 @@ export class FileSessionStore extends SessionStore {
     this.fsync = options.fsync ?? false;
     this.lock = { staleMs: count(options.lockStale ?? 5000, 'lockStale'), timeoutMs: count(options.lockTimeout ?? 1500, 'lockTimeout') };
     this.pruner = new Pruner(this.directory, count(options.threshold ?? 500, 'threshold'), this.lock.staleMs);
+  }
+
+  override async start(settings: StoreSettings): Promise<void> {
+    this.timeout = timeoutOf(settings);
   }
 
   async get(id: string): Promise<SessionRecord | null> {
@@ -76,26 +88,26 @@ export class FileSessionStore extends SessionStore {
 
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
     const name = fileNameOf(id);
+    const deadline = Date.now() + this.timeout;
     await this.init();
     let created = false;
-    const outcome = await this.locked(name, async (): Promise<SaveOutcome> => {
+    const outcome = await this.locked(name, deadline, async (): Promise<SaveOutcome> => {
       let file = await this.live(name, id);
       if (!file) {
         if (!write.create) return 'missing';
         file = { id, data: {}, createdAt: write.createdAt, touchedAt: write.touchedAt, expiresAt: 0 };
         created = true;
       }
-      const data: StoredData = { ...file.data, ...write.set };
-      for (const key of write.unset) delete data[key];
-      if (Object.keys(data).length === 0) {
-        await this.remove(name, file);
+      const data = mergeChangeSet(file.data, write);
+      if (data === null) {
+        await this.remove(name, file, deadline);
         return 'deleted';
       }
       const userId = write.userId === undefined ? file.userId : (write.userId ?? undefined);
       // Marker first, session second: a crash in between leaves a marker without a session
       // (dropped by findByUser), never a session that findByUser cannot find.
       if (userId !== undefined && userId !== file.userId) await this.mark(userId, name);
-      await writeSessionFile(this.directory, name, { id, data, createdAt: file.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId }, this.fsync);
+      await writeSessionFile(this.directory, name, { id, data, createdAt: file.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId }, this.fsync, deadline, this.timeout);
       if (file.userId !== undefined && file.userId !== userId) await this.unmark(file.userId, name);
       return 'saved';
     });
@@ -105,21 +117,23 @@ export class FileSessionStore extends SessionStore {
 
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
     const name = fileNameOf(id);
+    const deadline = Date.now() + this.timeout;
     await this.init();
-    return this.locked(name, async () => {
+    return this.locked(name, deadline, async () => {
       const file = await this.live(name, id);
       if (!file) return false;
-      await writeSessionFile(this.directory, name, { ...file, touchedAt, expiresAt: Date.now() + ttl }, this.fsync);
+      await writeSessionFile(this.directory, name, { ...file, touchedAt, expiresAt: Date.now() + ttl }, this.fsync, deadline, this.timeout);
       return true;
     });
   }
 
   async destroy(id: string): Promise<void> {
     const name = fileNameOf(id);
+    const deadline = Date.now() + this.timeout;
     await this.init();
-    await this.locked(name, async () => {
+    await this.locked(name, deadline, async () => {
       const file = await readSessionFile(this.pathOf(name));
-      await this.remove(name, file);
+      await this.remove(name, file, deadline);
     });
   }
 
@@ -135,7 +149,7 @@ export class FileSessionStore extends SessionStore {
     }
     const ids: string[] = [];
     for (const name of names.filter((entry) => /^[0-9a-f]{64}$/.test(entry))) {
-      await this.locked(name, async () => {
+      await this.locked(name, Date.now() + this.timeout, async () => {
         const file = await readSessionFile(this.pathOf(name));
         if (file && file.userId === userId && file.expiresAt > Date.now()) ids.push(file.id);
         else await rm(join(folder, name), { force: true });
@@ -163,11 +177,13 @@ export class FileSessionStore extends SessionStore {
     return this.ready;
   }
 
-  /** In-process queue first, then the cross-process lock file. */
-  private locked<T>(name: string, task: () => Promise<T>): Promise<T> {
+  /** In-process queue first, then the cross-process lock file, waited for until `deadline` at most. */
+  private locked<T>(name: string, deadline: number, task: () => Promise<T>): Promise<T> {
     return this.queue.run(name, async () => {
       const lockPath = join(this.directory, `${name}.lock`);
-      await acquireLock(lockPath, this.lock);
+      const left = Math.min(this.lock.timeoutMs, deadline - Date.now());
+      if (left <= 0) throw new SessionStoreTimeoutError('FileSessionStore', this.timeout);
+      await acquireLock(lockPath, { ...this.lock, timeoutMs: left });
       try {
         return await task();
       } finally {
@@ -181,7 +197,8 @@ export class FileSessionStore extends SessionStore {
     return file && file.id === id && file.expiresAt > Date.now() ? file : null;
   }
 
-  private async remove(name: string, file: SessionFile | null): Promise<void> {
+  private async remove(name: string, file: SessionFile | null, deadline = Number.POSITIVE_INFINITY): Promise<void> {
+    if (Date.now() > deadline) throw new SessionStoreTimeoutError('FileSessionStore', this.timeout);
     await rm(this.pathOf(name), { force: true });
     if (file?.userId !== undefined) await this.unmark(file.userId, name);
   }

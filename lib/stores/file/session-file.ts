@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { SessionRecord, StoredData } from '../session-store';
+import { checkSessionId } from '../shared/session-id';
 
 /** What one session file holds (JSON). */
 export interface SessionFile extends SessionRecord {
@@ -12,8 +14,6 @@ export interface SessionFile extends SessionRecord {
   userId?: string;
 }
 
-const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
-
 /**
  * The file name of a session: the SHA-256 of its id, in hex. The id format is checked again here
  * (not only by the core) and the name is built from the hash alone, so no id can ever name a path
@@ -21,10 +21,7 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
  * directory listing does not reveal live session ids.
  */
 export function fileNameOf(id: string): string {
-  if (typeof id !== 'string' || !SESSION_ID.test(id)) {
-    throw new RangeError('nest-session: FileSessionStore refused a session id that is not 43 base64url characters');
-  }
-  return hash(id);
+  return hash(checkSessionId(id, 'FileSessionStore'));
 }
 
 export function hash(value: string): string {
@@ -55,8 +52,11 @@ export async function readSessionFile(path: string): Promise<SessionFile | null>
  * which is renamed over the old one, so a reader sees either the old or the new file, never half
  * of one. The file's mtime is set to the session's expiry, so pruning can order and expire files
  * with one `stat` each instead of reading them.
+ *
+ * The rename is the write's only visible step, so it happens only before `deadline` (epoch ms):
+ * a write that took longer leaves the old file in place and fails with a timeout.
  */
-export async function writeSessionFile(directory: string, name: string, file: SessionFile, fsync: boolean): Promise<void> {
+export async function writeSessionFile(directory: string, name: string, file: SessionFile, fsync: boolean, deadline: number, timeout: number): Promise<void> {
   const target = join(directory, `${name}.json`);
   const temp = join(directory, `${name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
@@ -69,6 +69,7 @@ export async function writeSessionFile(directory: string, name: string, file: Se
     } finally {
       await handle.close();
     }
+    if (Date.now() > deadline) throw new SessionStoreTimeoutError('FileSessionStore', timeout);
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });

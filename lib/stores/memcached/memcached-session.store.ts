@@ -1,9 +1,14 @@
-import type { MemcacheClient, MemcacheClientOptions } from 'memcache-client';
 import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import { loadOptional } from '../../utils/load-optional';
-import { KeyedMutex } from '../keyed-mutex';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoredData } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoredData, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
+import { KeyedMutex } from '../shared/keyed-mutex';
+import { mergeChangeSet } from '../shared/merge-change-set';
+import { guardClientErrors, resolveClient } from '../shared/owned-client';
+import { checkSessionId } from '../shared/session-id';
+import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import type { MemcachedClientLike, MemcachedClientOptions } from './memcached-client.types';
 import { CONFLICT, orConflict, withCas } from './memcached-cas';
 import { decodeLive, encode, exptimeOf, type MemcachedRecord, TOMBSTONE } from './memcached-record';
 import { MemcachedUserIndex } from './memcached-user-index';
@@ -11,7 +16,7 @@ import { MemcachedUserIndex } from './memcached-user-index';
 /** Options of {@link MemcachedSessionStore}: give exactly one of `client` or `server`. */
 export interface MemcachedSessionStoreOptions {
   /** A memcache-client `MemcacheClient` you created. The store never shuts it down. @default undefined */
-  client?: MemcacheClient;
+  client?: MemcachedClientLike;
   /**
    * `host:port` of a server for a client that the store creates, owns and shuts down in
    * `close()`. It fails fast while memcached is down (see {@link MEMCACHED_FAIL_FAST}) and reconnects on
@@ -20,7 +25,7 @@ export interface MemcachedSessionStoreOptions {
    */
   server?: string;
   /** Extra options of the owned client, over {@link MEMCACHED_FAIL_FAST}. @default {} */
-  clientOptions?: Partial<MemcacheClientOptions>;
+  clientOptions?: MemcachedClientOptions;
   /**
    * Prefix of every key (Flask-Session's `SESSION_KEY_PREFIX`): a session is `<prefix><id>`, a
    * user index `<prefix>user:<sha256(userId)>`. Printable ASCII without spaces, at most 202
@@ -37,9 +42,7 @@ export interface MemcachedSessionStoreOptions {
  * command after 1.5 s (below the module's `storeTimeout`, so a write that the client was told
  * failed does not land later); nothing is queued while the server is away.
  */
-export const MEMCACHED_FAIL_FAST = { connectTimeout: 1000, cmdTimeout: 1500, noDelay: true } satisfies Partial<MemcacheClientOptions>;
-
-const ID = /^[A-Za-z0-9_-]{43}$/;
+export const MEMCACHED_FAIL_FAST = { connectTimeout: 1000, cmdTimeout: 1500, noDelay: true } satisfies MemcachedClientOptions;
 const PREFIX = /^[\x21-\x7e]*$/;
 
 /**
@@ -48,14 +51,21 @@ const PREFIX = /^[\x21-\x7e]*$/;
  * concurrent requests merge instead of overwriting, and a save can never bring back a destroyed
  * or expired session (a CAS on a missing item fails). Saves of one session inside one process
  * are queued, so they never conflict with each other.
+ *
+ * Timeouts: no storage command (`add`, `cas`, `delete`) is sent once the call has run for the
+ * timeout of `start()`, so a call that gave up sends nothing more. memcached has no server-side
+ * deadline, though: a command sent just before the deadline and delayed on its way can still be
+ * applied after the module answered 503. The owned client's `cmdTimeout` (1.5 s) bounds how long
+ * a reply is awaited.
  */
 export class MemcachedSessionStore extends SessionStore {
-  private readonly client: MemcacheClient;
+  private readonly client: MemcachedClientLike;
   private readonly owned: boolean;
   private readonly prefix: string;
   private readonly attempts: number;
   private readonly queue = new KeyedMutex();
   private readonly users: MemcachedUserIndex;
+  private timeout = DEFAULT_STORE_TIMEOUT;
 
   constructor(options: MemcachedSessionStoreOptions) {
     super();
@@ -63,38 +73,40 @@ export class MemcachedSessionStore extends SessionStore {
     if (!PREFIX.test(this.prefix) || Buffer.byteLength(this.prefix) > 202) {
       throw new SessionOptionsError(`MemcachedSessionStore prefix ${JSON.stringify(this.prefix)} must be printable ASCII without spaces, at most 202 bytes (memcached keys are at most 250).`);
     }
-    if ((options.client === undefined) === (options.server === undefined)) {
-      throw new SessionOptionsError('MemcachedSessionStore needs exactly one of `client` or `server`.');
-    }
     this.attempts = options.casAttempts ?? 50;
-    this.owned = options.client === undefined;
-    this.client = options.client ?? this.createClient(options.server!, options.clientOptions);
+    ({ client: this.client, owned: this.owned } = resolveClient<MemcachedClientLike>('MemcachedSessionStore', { client: options.client }, { server: options.server }, () =>
+      this.createClient(options.server!, options.clientOptions),
+    ));
     this.users = new MemcachedUserIndex(this.client, this.prefix, this.attempts);
   }
 
+  override async start(settings: StoreSettings): Promise<void> {
+    this.timeout = timeoutOf(settings);
+  }
+
   async get(id: string): Promise<SessionRecord | null> {
-    const record = decodeLive((await this.client.get<string>(this.keyOf(id)))?.value);
+    const record = decodeLive((await this.client.get(this.keyOf(id)))?.value);
     return record && { data: record.data, createdAt: record.createdAt, touchedAt: record.touchedAt };
   }
 
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
     const key = this.keyOf(id);
+    const deadline = Date.now() + this.timeout;
     return this.queue.run(key, async () => {
       let indexed = false;
       if (write.create) {
         // A new id: one `add`, no read. Should the key exist after all, the CAS loop below merges.
-        const created = await this.create(key, id, write);
+        const created = await this.create(key, id, write, deadline);
         if (created !== CONFLICT) return created;
         indexed = typeof write.userId === 'string';
       }
       return withCas(key, this.attempts, async () => {
-        const item = await this.client.gets<string>(key);
+        const item = await this.client.gets(key);
         const found = decodeLive(item?.value);
         if (!found && !write.create) return 'missing';
         const base = found ?? { data: {}, createdAt: write.createdAt, touchedAt: write.touchedAt, expiresAt: 0 };
-        const data: StoredData = { ...base.data, ...write.set };
-        for (const name of write.unset) delete data[name];
-        if (Object.keys(data).length === 0) return found && item ? this.empty(key, item.casUniq, id, found) : 'deleted';
+        const data = mergeChangeSet(base.data, write);
+        if (data === null) return found && item ? this.empty(key, item.casUniq, id, found, deadline) : 'deleted';
         const userId = write.userId === undefined ? base.userId : (write.userId ?? undefined);
         // Index first: a save that then fails leaves an id that findByUser checks and drops,
         // never a session that findByUser cannot find.
@@ -104,7 +116,7 @@ export class MemcachedSessionStore extends SessionStore {
         }
         const record: MemcachedRecord = { data, createdAt: base.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId };
         // CAS over whatever the key holds (a live record, or a dead one a create replaces).
-        const stored = await this.store(key, record, item?.casUniq);
+        const stored = await this.store(key, record, item?.casUniq, deadline);
         if (stored === CONFLICT) return CONFLICT;
         if (base.userId !== undefined && base.userId !== userId) await this.users.remove(base.userId, id).catch(() => undefined);
         return 'saved';
@@ -114,14 +126,15 @@ export class MemcachedSessionStore extends SessionStore {
 
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
     const key = this.keyOf(id);
+    const deadline = Date.now() + this.timeout;
     // Not memcached's `touch` command: it renews the expiry but cannot change the touchedAt kept
     // in the value, which the idle timeout needs. A gets/CAS rewrites the same data instead.
     return this.queue.run(key, () =>
       withCas(key, this.attempts, async () => {
-        const item = await this.client.gets<string>(key);
+        const item = await this.client.gets(key);
         const found = decodeLive(item?.value);
         if (!found || !item) return false;
-        const stored = await this.store(key, { ...found, touchedAt, expiresAt: Date.now() + ttl }, item.casUniq);
+        const stored = await this.store(key, { ...found, touchedAt, expiresAt: Date.now() + ttl }, item.casUniq, deadline);
         return stored === CONFLICT ? CONFLICT : true;
       }),
     );
@@ -142,31 +155,29 @@ export class MemcachedSessionStore extends SessionStore {
 
   /** `<prefix><id>`, after checking the id again: a space or newline in a key is a protocol injection. */
   private keyOf(id: string): string {
-    if (typeof id !== 'string' || !ID.test(id)) {
-      throw new RangeError('nest-session: MemcachedSessionStore refused a session id that is not 43 base64url characters');
-    }
-    return this.prefix + id;
+    return this.prefix + checkSessionId(id, 'MemcachedSessionStore');
   }
 
-  private async create(key: string, id: string, write: SessionWrite): Promise<SaveOutcome | typeof CONFLICT> {
-    const data: StoredData = { ...write.set };
-    for (const name of write.unset) delete data[name];
-    if (Object.keys(data).length === 0) return 'deleted';
+  private async create(key: string, id: string, write: SessionWrite, deadline: number): Promise<SaveOutcome | typeof CONFLICT> {
+    const data = mergeChangeSet({}, write);
+    if (data === null) return 'deleted';
     const userId = write.userId ?? undefined;
     if (userId !== undefined) await this.users.add(userId, id);
-    const stored = await this.store(key, { data, createdAt: write.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId }, undefined);
+    const stored = await this.store(key, { data, createdAt: write.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId }, undefined, deadline);
     return stored === CONFLICT ? CONFLICT : 'saved';
   }
 
   /** `cas` when we read a token, `add` for a new session; conflicts come back as {@link CONFLICT}. */
-  private store(key: string, record: MemcachedRecord, casUniq: string | number | undefined): Promise<true | typeof CONFLICT> {
+  private store(key: string, record: MemcachedRecord, casUniq: string | number | undefined, deadline: number): Promise<true | typeof CONFLICT> {
+    this.inTime(deadline);
     const lifetime = exptimeOf(record.expiresAt);
     const value = encode(record);
     return orConflict(casUniq === undefined ? this.client.add(key, value, { lifetime, ignoreNotStored: false }) : this.client.cas(key, value, { casUniq, lifetime }));
   }
 
   /** The emptied-session rule: tombstone by CAS (so no concurrent save is lost), then delete. */
-  private async empty(key: string, casUniq: string | number, id: string, found: MemcachedRecord): Promise<SaveOutcome | typeof CONFLICT> {
+  private async empty(key: string, casUniq: string | number, id: string, found: MemcachedRecord, deadline: number): Promise<SaveOutcome | typeof CONFLICT> {
+    this.inTime(deadline);
     const stored = await orConflict(this.client.cas(key, TOMBSTONE, { casUniq, lifetime: 60 }));
     if (stored === CONFLICT) return CONFLICT;
     await orConflict(this.client.delete(key));
@@ -174,12 +185,17 @@ export class MemcachedSessionStore extends SessionStore {
     return 'deleted';
   }
 
-  private createClient(server: string, extra: Partial<MemcacheClientOptions> = {}): MemcacheClient {
+  /** No storage command leaves after the deadline: the call has given up, and must write nothing more. */
+  private inTime(deadline: number): void {
+    if (Date.now() > deadline) throw new SessionStoreTimeoutError('MemcachedSessionStore', this.timeout);
+  }
+
+  private createClient(server: string, extra: MemcachedClientOptions = {}): MemcachedClientLike {
     const { MemcacheClient: Client } = loadOptional<typeof import('memcache-client')>('memcache-client', 'MemcachedSessionStore');
-    const client = new Client({ ...MEMCACHED_FAIL_FAST, ...extra, server });
-    // memcache-client handles socket errors itself; this listener is a guard should a future
-    // version start emitting them, since an unhandled 'error' event would end the process.
-    client.on('error', () => undefined);
+    const client: MemcachedClientLike = new Client({ ...MEMCACHED_FAIL_FAST, ...extra, server });
+    // memcache-client handles socket errors itself; the guard is there should a future version
+    // start emitting them, since an unhandled 'error' event would end the process.
+    guardClientErrors(client, 'MemcachedSessionStore', 'memcached');
     return client;
   }
 }

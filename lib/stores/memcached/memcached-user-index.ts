@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { MemcacheClient, MultiRetrievalResponse } from 'memcache-client';
 import { CONFLICT, orConflict, withCas } from './memcached-cas';
+import type { MemcachedClientLike } from './memcached-client.types';
 import { decodeLive } from './memcached-record';
 
 /**
@@ -14,7 +14,7 @@ import { decodeLive } from './memcached-record';
  */
 export class MemcachedUserIndex {
   constructor(
-    private readonly client: MemcacheClient,
+    private readonly client: MemcachedClientLike,
     private readonly prefix: string,
     private readonly attempts: number,
   ) {}
@@ -35,12 +35,12 @@ export class MemcachedUserIndex {
   /** Live sessions of the user: each listed id whose record is live and still names this user. */
   async find(userId: string, sessionKey: (id: string) => string): Promise<string[]> {
     const key = this.keyOf(userId);
-    const item = await this.client.gets<string>(key);
+    const item = await this.client.gets(key);
     const ids = parseIds(item?.value);
     const live: string[] = [];
     for (let start = 0; start < ids.length; start += 100) {
       const chunk = ids.slice(start, start + 100);
-      const records = await this.client.get<MultiRetrievalResponse<string>>(chunk.map(sessionKey));
+      const records = (await this.client.get(chunk.map(sessionKey))) as Record<string, { value?: unknown } | undefined>;
       for (const id of chunk) {
         if (decodeLive(records[sessionKey(id)]?.value)?.userId === userId) live.push(id);
       }
@@ -56,7 +56,7 @@ export class MemcachedUserIndex {
   private change(userId: string, next: (ids: string[]) => string[] | null): Promise<void> {
     const key = this.keyOf(userId);
     return withCas(key, this.attempts, async () => {
-      const item = await this.client.gets<string>(key);
+      const item = await this.client.gets(key);
       const ids = next(parseIds(item?.value));
       if (ids === null) return undefined;
       const value = JSON.stringify(ids);

@@ -1,2 +1,3 @@
+export type { MongoClientOptionsLike, MongoCollectionLike, MongoDbLike } from './mongo-client.types';
 export type { MongoSessionDocument } from './mongo-session.document';
 export * from './mongo-session.store';

@@ -1,17 +1,20 @@
-import type { EventEmitter } from 'node:events';
-import type { Collection, Db, Document, MongoClient, MongoClientOptions } from 'mongodb';
 import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import { loadOptional } from '../../utils/load-optional';
-import type { SaveOutcome, SessionRecord, SessionWrite } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
+import { guardClientErrors, resolveClient } from '../shared/owned-client';
+import { checkSessionId } from '../shared/session-id';
+import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import type { MongoClientOptionsLike, MongoCollectionLike, MongoDbLike } from './mongo-client.types';
 import { encodeField, type MongoSessionDocument, toRecord } from './mongo-session.document';
 
 /** Options of {@link MongoSessionStore}: give exactly one of `collection`, `db` or `url`. */
 export interface MongoSessionStoreOptions {
   /** The collection to use, from a client you created. The store never closes your client. @default undefined */
-  collection?: Collection<MongoSessionDocument>;
+  collection?: MongoCollectionLike;
   /** A database of a client you created; the store uses `collectionName` in it. @default undefined */
-  db?: Db;
+  db?: MongoDbLike;
   /**
    * Connection string of a client that the store creates, owns and closes in `close()`; needs
    * `dbName`. It fails fast while MongoDB is unreachable (see {@link MONGO_FAIL_FAST}) and recovers
@@ -24,7 +27,7 @@ export interface MongoSessionStoreOptions {
   /** Collection name (with `db` or `url`). @default 'sessions' */
   collectionName?: string;
   /** Extra options of the owned client, over {@link MONGO_FAIL_FAST}. @default {} */
-  clientOptions?: MongoClientOptions;
+  clientOptions?: MongoClientOptionsLike;
   /**
    * Create the TTL index on `expiresAt` and the index on `userId` on first use. Turn it off when
    * migrations own the indexes or the app's user may not create them.
@@ -38,10 +41,20 @@ export interface MongoSessionStoreOptions {
  * 30 s; this stays below the module's `storeTimeout`), a hung socket after 5 s, and the driver
  * reconnects by itself when the server is back.
  */
-export const MONGO_FAIL_FAST = { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 5000 } satisfies MongoClientOptions;
+export const MONGO_FAIL_FAST = { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 5000 } satisfies MongoClientOptionsLike;
 
-const ID = /^[A-Za-z0-9_-]{43}$/;
 const DUPLICATE_KEY = 11000;
+/** MaxTimeMSExpired: the server stopped the operation at its `maxTimeMS`. */
+const MAX_TIME_EXPIRED = 50;
+
+/** The owned client: what the store closes. */
+interface MongoClientLike {
+  db(name?: string): MongoDbLike;
+  close(): Promise<void>;
+  on(event: string, listener: (...args: any[]) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+type Document = Record<string, unknown>;
 
 /**
  * Sessions in MongoDB through the official driver, one document per session. Every query filters
@@ -50,28 +63,35 @@ const DUPLICATE_KEY = 11000;
  * and a live expiry, so concurrent saves merge and a destroyed or expired session is never
  * patched back to life; a session left empty is then deleted by a delete that matches only while
  * `data` is still empty.
+ *
+ * Timeouts: every write carries `maxTimeMS` (the timeout of `start()`), so the server stops an
+ * operation that runs or waits longer, and a second step of a save (the delete of an emptied
+ * session) is not sent after the deadline. A single-document write that the server applies just
+ * before its `maxTimeMS`, and whose reply arrives more than the module's extra 500 ms later, is
+ * not covered: MongoDB cannot undo it.
  */
 export class MongoSessionStore extends SessionStore {
-  private readonly collection: Collection<MongoSessionDocument>;
-  private readonly client?: MongoClient;
+  private readonly collection: MongoCollectionLike;
+  private readonly client?: MongoClientLike;
   private readonly createIndexes: boolean;
   private indexed?: Promise<void>;
+  private timeout = DEFAULT_STORE_TIMEOUT;
 
   constructor(options: MongoSessionStoreOptions) {
     super();
-    const given = [options.collection, options.db, options.url].filter((option) => option !== undefined);
-    if (given.length !== 1) throw new SessionOptionsError('MongoSessionStore needs exactly one of `collection`, `db` or `url`.');
-    if (options.url !== undefined && !options.dbName) throw new SessionOptionsError('MongoSessionStore needs `dbName` with `url`.');
+    const { collection, db, url } = options;
     const name = options.collectionName ?? 'sessions';
     this.createIndexes = options.createIndexes ?? true;
-    if (options.url !== undefined) {
-      const { MongoClient: Client } = loadOptional<typeof import('mongodb')>('mongodb', 'MongoSessionStore');
-      this.client = new Client(options.url, { ...MONGO_FAIL_FAST, ...options.clientOptions });
-      // The driver reports failures through rejected operations and monitoring events; this is a
-      // guard should an 'error' event ever be emitted, since an unhandled one ends the process.
-      (this.client as unknown as EventEmitter).on('error', () => undefined);
-    }
-    this.collection = options.collection ?? (options.db ?? this.client!.db(options.dbName)).collection<MongoSessionDocument>(name);
+    const resolved = resolveClient<MongoCollectionLike | MongoDbLike | MongoClientLike>('MongoSessionStore', { collection, db }, { url }, () => {
+      if (!options.dbName) throw new SessionOptionsError('MongoSessionStore needs `dbName` with `url`.');
+      return this.createClient(url!, options.clientOptions);
+    });
+    if (resolved.owned) this.client = resolved.client as MongoClientLike;
+    this.collection = collection ?? (db ?? this.client!.db(options.dbName)).collection(name);
+  }
+
+  override async start(settings: StoreSettings): Promise<void> {
+    this.timeout = timeoutOf(settings);
   }
 
   /** Creates the indexes now (otherwise on first use); safe to call more than once. */
@@ -102,22 +122,23 @@ export class MongoSessionStore extends SessionStore {
     await this.init();
     const now = new Date();
     const update = this.updateOf(write, now);
-    const options = { upsert: write.create, returnDocument: 'after', projection: { data: 1 } } as const;
+    const deadline = now.getTime() + this.timeout;
+    const options = { upsert: write.create, returnDocument: 'after', projection: { data: 1 }, maxTimeMS: this.timeout } as const;
     let doc: Pick<MongoSessionDocument, 'data'> | null;
     try {
-      doc = await this.collection.findOneAndUpdate(this.live(id, now), update, options);
+      doc = await this.bounded(this.collection.findOneAndUpdate(this.live(id, now), update, options));
     } catch (error) {
       if (!write.create || (error as { code?: number }).code !== DUPLICATE_KEY) throw error;
       // An expired document the TTL monitor has not removed yet holds this id: drop it, retry.
-      await this.collection.deleteOne({ _id: id, expiresAt: { $lte: now } });
-      doc = await this.collection.findOneAndUpdate(this.live(id, now), update, options);
+      await this.bounded(this.collection.deleteOne({ _id: id, expiresAt: { $lte: now } }, this.maxTime(deadline)));
+      doc = await this.bounded(this.collection.findOneAndUpdate(this.live(id, now), update, { ...options, ...this.maxTime(deadline) }));
     }
     if (!doc) return 'missing';
     if (Object.keys(doc.data ?? {}).length > 0) return 'saved';
     // Emptied. The delete matches only while `data` is still empty, so a key that a concurrent
     // save added in between keeps the session (and nothing is lost); MongoDB offers no single
     // command that updates and then deletes on a condition of the result.
-    const { deletedCount } = await this.collection.deleteOne({ _id: id, $or: [{ data: {} }, { data: { $exists: false } }] });
+    const { deletedCount } = await this.bounded(this.collection.deleteOne({ _id: id, $or: [{ data: {} }, { data: { $exists: false } }] }, this.maxTime(deadline)));
     if (deletedCount === 1) return 'deleted';
     return (await this.collection.countDocuments({ _id: id }, { limit: 1 })) > 0 ? 'saved' : 'deleted';
   }
@@ -125,24 +146,54 @@ export class MongoSessionStore extends SessionStore {
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
     await this.init();
     const now = new Date();
-    const { matchedCount } = await this.collection.updateOne(this.live(id, now), { $set: { touchedAt: new Date(touchedAt), expiresAt: new Date(now.getTime() + ttl) } });
+    const update = { $set: { touchedAt: new Date(touchedAt), expiresAt: new Date(now.getTime() + ttl) } };
+    const { matchedCount } = await this.bounded(this.collection.updateOne(this.live(id, now), update, { maxTimeMS: this.timeout }));
     return matchedCount === 1;
   }
 
   async destroy(id: string): Promise<void> {
     await this.init();
-    await this.collection.deleteOne({ _id: checked(id) });
+    await this.bounded(this.collection.deleteOne({ _id: checked(id) }, { maxTimeMS: this.timeout }));
   }
 
   /** One indexed query on `userId`, live sessions only. */
   override async findByUser(userId: string): Promise<string[]> {
     await this.init();
-    const docs = await this.collection.find({ userId: String(userId), expiresAt: { $gt: new Date() } }, { projection: { _id: 1 } }).toArray();
+    const docs: Pick<MongoSessionDocument, '_id'>[] = await this.collection.find({ userId: String(userId), expiresAt: { $gt: new Date() } }, { projection: { _id: 1 } }).toArray();
     return docs.map((doc) => doc._id);
   }
 
   override async close(): Promise<void> {
     await this.client?.close();
+  }
+
+  /**
+   * `maxTimeMS` for a later step of a call: what is left until its deadline. A step that would
+   * start after the deadline is not sent at all.
+   */
+  private maxTime(deadline: number): { maxTimeMS: number } {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new SessionStoreTimeoutError('MongoSessionStore', this.timeout);
+    return { maxTimeMS: left };
+  }
+
+  /** The server's MaxTimeMSExpired becomes {@link SessionStoreTimeoutError}: nothing was written. */
+  private async bounded<T>(operation: Promise<T>): Promise<T> {
+    try {
+      return await operation;
+    } catch (error) {
+      if ((error as { code?: number }).code === MAX_TIME_EXPIRED) throw Object.assign(new SessionStoreTimeoutError('MongoSessionStore', this.timeout), { cause: error });
+      throw error;
+    }
+  }
+
+  private createClient(url: string, extra: MongoClientOptionsLike = {}): MongoClientLike {
+    const { MongoClient: Client } = loadOptional<typeof import('mongodb')>('mongodb', 'MongoSessionStore');
+    const client: MongoClientLike = new Client(url, { ...MONGO_FAIL_FAST, ...extra });
+    // The driver reports failures through rejected operations and monitoring events; the guard is
+    // there should an 'error' event ever be emitted, since an unhandled one ends the process.
+    guardClientErrors(client, 'MongoSessionStore', 'MongoDB');
+    return client;
   }
 
   private live(id: string, now = new Date()) {
@@ -164,6 +215,5 @@ export class MongoSessionStore extends SessionStore {
 
 /** Ids are values here, not paths; the check keeps a non-string (an operator object) out of filters. */
 function checked(id: string): string {
-  if (typeof id !== 'string' || !ID.test(id)) throw new RangeError('nest-session: MongoSessionStore refused a session id that is not 43 base64url characters');
-  return id;
+  return checkSessionId(id, 'MongoSessionStore');
 }

@@ -1,6 +1,6 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { loadOptional } from '../../utils/load-optional';
 import { checkDatabaseType, checkTableName, DEFAULT_SESSION_TABLE, sessionColumns, sessionIndexes } from './session-table';
+import type { QueryRunnerLike } from './typeorm-like.types';
 
 /**
  * Creates the session table and its two indexes (`expires_at` for the cleanup, `user_id` for
@@ -13,8 +13,11 @@ import { checkDatabaseType, checkTableName, DEFAULT_SESSION_TABLE, sessionColumn
  *     export class CreateAuthSessions1767312000000 extends CreateSessionTable1767225600000 {
  *       constructor() { super('auth_sessions'); }
  *     }
+ *
+ * It is a TypeORM `MigrationInterface`; the typings do not say so by name, so that apps without
+ * `typeorm` installed still compile against this package.
  */
-export class CreateSessionTable1767225600000 implements MigrationInterface {
+export class CreateSessionTable1767225600000 {
   /**
    * @param tableName the table to create; must match the store's `tableName`.
    * @param name the migration name TypeORM records; defaults to the class name.
@@ -26,7 +29,7 @@ export class CreateSessionTable1767225600000 implements MigrationInterface {
     checkTableName(tableName);
   }
 
-  async up(queryRunner: QueryRunner): Promise<void> {
+  async up(queryRunner: QueryRunnerLike): Promise<void> {
     const { Table } = loadOptional<typeof import('typeorm')>('typeorm', 'CreateSessionTable');
     const type = checkDatabaseType(queryRunner.connection.driver.options.type);
     const table = new Table({
@@ -45,7 +48,7 @@ export class CreateSessionTable1767225600000 implements MigrationInterface {
     await queryRunner.createTable(table, true);
   }
 
-  async down(queryRunner: QueryRunner): Promise<void> {
+  async down(queryRunner: QueryRunnerLike): Promise<void> {
     await queryRunner.dropTable(this.tableName, true);
   }
 }

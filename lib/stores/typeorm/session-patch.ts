@@ -1,4 +1,5 @@
 import type { SessionWrite, StoredData } from '../session-store';
+import { mergeChangeSet } from '../shared/merge-change-set';
 
 /** A row as the store's locking read returns it (drivers return `bigint` as string or number). */
 export interface LockedRow {
@@ -29,9 +30,8 @@ export interface RowValues {
 export function planPatch(row: LockedRow | undefined, write: SessionWrite, now: number): PatchPlan {
   const live = row !== undefined && Number(row.expires_at) > now;
   if (!live && !write.create) return { outcome: 'missing' };
-  const data: StoredData = { ...(live ? parseData(row.data) : {}), ...write.set };
-  for (const key of write.unset) delete data[key];
-  if (Object.keys(data).length === 0) return row ? { outcome: 'deleted', statement: 'delete' } : { outcome: 'deleted' };
+  const data = mergeChangeSet(live ? parseData(row.data) : {}, write);
+  if (data === null) return row ? { outcome: 'deleted', statement: 'delete' } : { outcome: 'deleted' };
   const keptUser = live ? row.user_id : null;
   const values: RowValues = {
     data: encodeData(data),
@@ -50,9 +50,8 @@ export function rowParams(values: RowValues): unknown[] {
 
 /** Data of a fresh record, for the insert that is tried before any lock. */
 export function createValues(write: SessionWrite, now: number): RowValues | null {
-  const data: StoredData = { ...write.set };
-  for (const key of write.unset) delete data[key];
-  if (Object.keys(data).length === 0) return null;
+  const data = mergeChangeSet({}, write);
+  if (data === null) return null;
   const values = { data: encodeData(data), createdAt: write.createdAt, touchedAt: write.touchedAt, expiresAt: now + write.ttl };
   return { ...values, userId: write.userId ?? null };
 }

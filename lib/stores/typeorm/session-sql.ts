@@ -16,6 +16,8 @@ export interface SessionSql {
   touch: string;
   /** `(user_id, now)`: ids of a user's live rows. */
   findByUser: string;
+  /** `()`: selects every column and no row; fails when the table or a column is missing. */
+  check: string;
   /** `(now, batch)`: deletes at most `batch` expired rows, found through the expires_at index. */
   prune: string;
 }
@@ -35,6 +37,7 @@ export function sessionSql(type: SessionDatabaseType, table: string): SessionSql
     touch: `UPDATE ${table} SET touched_at = ?, expires_at = ? WHERE id = ? AND expires_at > ?`,
     findByUser: `SELECT id FROM ${table} WHERE user_id = ? AND expires_at > ?`,
     prune: pruneSql(type, table),
+    check: `SELECT ${columns} FROM ${table} WHERE 1 = 0`,
   };
   if (type !== 'postgres') return sql;
   const numbered = Object.entries(sql).map(([key, text]) => {

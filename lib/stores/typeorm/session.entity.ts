@@ -1,6 +1,7 @@
-import type { EntitySchema, EntitySchemaColumnOptions } from 'typeorm';
+import type { EntitySchemaColumnOptions } from 'typeorm';
 import { loadOptional } from '../../utils/load-optional';
 import { checkDatabaseType, checkTableName, DEFAULT_SESSION_TABLE, SessionDatabaseType, sessionColumns, sessionIndexes } from './session-table';
+import type { SessionEntitySchema } from './typeorm-like.types';
 
 /**
  * One row of the session table. Times are epoch milliseconds. `data` is a JSON object of the
@@ -36,7 +37,7 @@ const toNumber = { to: (value: unknown) => value, from: (value: unknown) => (val
  * loads only in apps that use it, and so the table name and column types can follow your setup;
  * the result matches what the `CreateSessionTable` migration creates.
  */
-export function createSessionEntity(options: SessionEntityOptions): EntitySchema<SessionEntity> {
+export function createSessionEntity(options: SessionEntityOptions): SessionEntitySchema {
   const typeorm = loadOptional<typeof import('typeorm')>('typeorm', 'createSessionEntity');
   const tableName = checkTableName(options.tableName ?? DEFAULT_SESSION_TABLE);
   const columns: Record<string, EntitySchemaColumnOptions> = {};

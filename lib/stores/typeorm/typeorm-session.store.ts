@@ -1,48 +1,27 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource, QueryRunner } from 'typeorm';
 import { SessionOptionsError } from '../../errors/session.errors';
-import type { SaveOutcome, SessionRecord, SessionWrite } from '../session-store';
+import { SessionSchemaError } from '../../errors/session-schema.error';
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
+import { checkSessionId } from '../shared/session-id';
+import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import { CreateSessionTable1767225600000 } from './create-session-table.migration';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
 import { SessionSql, sessionSql } from './session-sql';
-import { checkDatabaseType, checkTableName, DEFAULT_SESSION_TABLE } from './session-table';
+import { classifySqlError, SqlBounds, sqlBounds } from './session-sql-bounds';
+import { checkDatabaseType, checkTableName, DEFAULT_SESSION_TABLE, SessionDatabaseType } from './session-table';
+import { guardPgPools } from './pg-pool-guard';
 import { SqliteSessionWriter } from './sqlite-session.writer';
+import type { TypeOrmSessionStoreOptions } from './typeorm-session.options';
+import type { DataSourceLike, QueryRunnerLike } from './typeorm-like.types';
 
-/** Options of {@link TypeOrmSessionStore}. */
-export interface TypeOrmSessionStoreOptions {
-  /**
-   * An initialized DataSource of your app (postgres, mysql, mariadb or better-sqlite3). The store
-   * never initializes or destroys it. Required.
-   */
-  dataSource: DataSource;
-  /**
-   * Session table, created by the `CreateSessionTable` migration or by `synchronize` with
-   * `createSessionEntity()`. May carry a schema: `'auth.sessions'`.
-   * @default 'sessions'
-   */
-  tableName?: string;
-  /**
-   * Milliseconds between two cleanups of expired rows; `0` turns the timer off (call `prune()`
-   * yourself, e.g. from a cron job). The timer never keeps the process alive.
-   * @default 900000 (15 minutes)
-   */
-  cleanupInterval?: number;
-  /**
-   * Most rows one cleanup statement deletes; a cleanup repeats the statement until a batch comes
-   * back short, so locks stay short and the event loop keeps turning on big backlogs.
-   * @default 1000
-   */
-  cleanupBatchSize?: number;
-}
+export type { TypeOrmSessionStoreOptions } from './typeorm-session.options';
 
 /** Lock conflicts a retry resolves: deadlock, serialization failure, a duplicate id from a racing create. */
 const RETRYABLE = new Set(['40P01', '40001', '23505', 'ER_LOCK_DEADLOCK', 'ER_DUP_ENTRY']);
 const ATTEMPTS = 3;
-
-/** The part of pg's Pool this store uses, typed here so `pg` stays an optional dependency. */
-interface PgPool {
-  on(event: 'connect', listener: (client: { on(event: 'error', listener: (error: Error) => void): void }) => void): void;
-}
+const STORE = 'TypeOrmSessionStore';
 
 /**
  * Sessions in one SQL table, through a TypeORM DataSource: PostgreSQL, MySQL/MariaDB or SQLite
@@ -50,14 +29,30 @@ interface PgPool {
  * transaction; on SQLite one synchronous `BEGIN IMMEDIATE` transaction), so concurrent saves of
  * one session never lose a key. Expired rows are ignored on every read and removed in batches by
  * a timer and by `prune()`.
+ *
+ * Timeouts (the `timeout` of `start()`, 2000 ms without it): every write is bounded by the
+ * database itself (PostgreSQL `SET LOCAL lock_timeout`/`statement_timeout` in its transaction,
+ * MariaDB `SET STATEMENT max_statement_time`, SQLite's busy timeout), and a transaction commits
+ * only before its deadline, so a write that timed out has written nothing. Not covered: a COMMIT
+ * that is sent in time but answered more than the module's extra 500 ms later; on MySQL (not
+ * MariaDB) a single-statement touch, destroy or create waits on locks as long as the server's
+ * `innodb_lock_wait_timeout` says.
+ *
+ * Schema: `start()` checks the table once, and a missing table or column stops the app with a
+ * {@link SessionSchemaError} that names the migration to run. When the database is unreachable
+ * at startup, the first call that meets the problem throws that error (a 500, never a 503).
  */
 export class TypeOrmSessionStore extends SessionStore {
   private readonly logger = new Logger(TypeOrmSessionStore.name);
-  private readonly dataSource: DataSource;
+  private readonly dataSource: DataSourceLike;
+  private readonly type: SessionDatabaseType;
+  private readonly tableName: string;
   private readonly sql: SessionSql;
   private readonly batchSize: number;
   private readonly sqlite?: SqliteSessionWriter;
   private readonly timer?: NodeJS.Timeout;
+  private timeout = DEFAULT_STORE_TIMEOUT;
+  private bounds: SqlBounds;
   private cleaning?: Promise<unknown>;
   private closed = false;
   private poolsGuarded = false;
@@ -74,32 +69,57 @@ export class TypeOrmSessionStore extends SessionStore {
       throw new SessionOptionsError('cleanupInterval must be an integer from 0 (off) to 2147483647 milliseconds');
     }
     this.dataSource = dataSource;
-    const type = checkDatabaseType(dataSource.options.type);
-    const tableName = checkTableName(options.tableName ?? DEFAULT_SESSION_TABLE);
-    const table = tableName.split('.').map((part) => dataSource.driver.escape(part)).join('.');
-    this.sql = sessionSql(type, table);
+    this.type = checkDatabaseType(dataSource.options.type);
+    this.tableName = checkTableName(options.tableName ?? DEFAULT_SESSION_TABLE);
+    const table = this.tableName.split('.').map((part) => dataSource.driver.escape(part)).join('.');
+    this.sql = sessionSql(this.type, table);
+    this.bounds = sqlBounds(this.type, this.timeout, this.type === 'mariadb');
     this.batchSize = cleanupBatchSize;
-    if (type === 'better-sqlite3') this.sqlite = new SqliteSessionWriter(dataSource, this.sql);
+    if (this.type === 'better-sqlite3') this.sqlite = new SqliteSessionWriter(dataSource, this.sql);
     if (cleanupInterval > 0) {
       this.timer = setInterval(() => this.cleanup(), cleanupInterval);
       this.timer.unref();
     }
   }
 
+  /**
+   * Keeps the timeout and checks the table: a missing table or column throws
+   * {@link SessionSchemaError} (the app stops at startup with the migration to run). An
+   * unreachable database is only logged here: the app starts, and calls fail until it is back.
+   */
+  override async start(settings: StoreSettings): Promise<void> {
+    this.timeout = timeoutOf(settings);
+    this.bounds = sqlBounds(this.type, this.timeout, this.type === 'mariadb');
+    if (!this.dataSource.isInitialized) return;
+    try {
+      await this.run(this.sql.check, []);
+      // A `mysql` DataSource may well talk to MariaDB, which can bound each statement.
+      if (this.type === 'mysql') {
+        const [row] = (await this.run('SELECT VERSION() AS version', [])).records;
+        this.bounds = sqlBounds(this.type, this.timeout, /mariadb/i.test(String(row?.version)));
+      }
+    } catch (error) {
+      if (error instanceof SessionSchemaError) throw error;
+      this.logger.warn(`could not check the session table at startup (${String(error)}); it is checked on first use.`);
+    }
+  }
+
   async get(id: string): Promise<SessionRecord | null> {
-    const [row] = (await this.run(this.sql.get, [id, Date.now()])).records;
+    const [row] = (await this.run(this.sql.get, [checkSessionId(id, STORE), Date.now()])).records;
     if (!row) return null;
     return { data: parseData(row.data), createdAt: Number(row.created_at), touchedAt: Number(row.touched_at) };
   }
 
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
-    if (this.sqlite) return this.sqlite.save(id, write);
+    checkSessionId(id, STORE);
+    if (this.sqlite) return this.mapped(async () => this.sqlite!.save(id, write, this.timeout));
+    const deadline = Date.now() + this.timeout;
     // A fresh id has no row: insert it straight away. Locking a missing row first would take
     // InnoDB gap locks, and two creates in the same gap deadlock each other.
     const created = write.create ? createValues(write, Date.now()) : null;
     if (created) {
       try {
-        await this.run(this.sql.insert, [id, ...rowParams(created)]);
+        await this.single(this.sql.insert, [id, ...rowParams(created)], deadline);
         return 'saved';
       } catch (error) {
         if (!isRetryable(error)) throw error;
@@ -107,7 +127,7 @@ export class TypeOrmSessionStore extends SessionStore {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transaction((runner) => this.patch(runner, id, write));
+        return await this.transaction((runner) => this.patch(runner, id, write), deadline);
       } catch (error) {
         if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
       }
@@ -115,12 +135,16 @@ export class TypeOrmSessionStore extends SessionStore {
   }
 
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
+    checkSessionId(id, STORE);
+    if (this.sqlite) return this.mapped(async () => this.sqlite!.touch(id, touchedAt, ttl, this.timeout));
     const now = Date.now();
-    return (await this.run(this.sql.touch, [touchedAt, now + ttl, id, now])).affected > 0;
+    return (await this.single(this.sql.touch, [touchedAt, now + ttl, id, now], now + this.timeout)).affected > 0;
   }
 
   async destroy(id: string): Promise<void> {
-    await this.run(this.sql.delete, [id]);
+    checkSessionId(id, STORE);
+    if (this.sqlite) return this.mapped(async () => this.sqlite!.destroy(id, this.timeout));
+    await this.single(this.sql.delete, [id], Date.now() + this.timeout);
   }
 
   override async findByUser(userId: string): Promise<string[]> {
@@ -154,20 +178,9 @@ export class TypeOrmSessionStore extends SessionStore {
     await this.cleaning;
   }
 
-  /**
-   * pg-pool hands a new connection over before TypeORM listens for its errors. A PostgreSQL
-   * shutdown that lands in that gap emits an 'error' nobody handles, and Node ends the process
-   * (node-postgres#2762). Every connection of the DataSource's pools gets a listener here, once
-   * the pools exist: the failed query still becomes a 503, and the process lives.
-   */
+  /** See {@link guardPgPools}; once, as soon as the pools exist. */
   private guardPools(): void {
-    if (this.poolsGuarded || this.dataSource.options.type !== 'postgres') return;
-    const driver = this.dataSource.driver as unknown as { master?: PgPool; slaves?: PgPool[] };
-    if (!driver.master) return;
-    this.poolsGuarded = true;
-    for (const pool of [driver.master, ...(driver.slaves ?? [])]) {
-      pool.on('connect', (client) => client.on('error', (error) => this.logger.warn(`PostgreSQL connection error: ${error.message}`)));
-    }
+    if (!this.poolsGuarded && this.type === 'postgres') this.poolsGuarded = guardPgPools(this.dataSource, this.logger);
   }
 
   private cleanup(): void {
@@ -177,43 +190,80 @@ export class TypeOrmSessionStore extends SessionStore {
       .finally(() => (this.cleaning = undefined));
   }
 
-  private async patch(runner: QueryRunner, id: string, write: SessionWrite): Promise<SaveOutcome> {
-    const [row] = (await runner.query(this.sql.lock, [id])) as LockedRow[];
+  private async patch(runner: QueryRunnerLike, id: string, write: SessionWrite): Promise<SaveOutcome> {
+    const prefix = this.bounds.prefix;
+    const [row] = (await runner.query(prefix + this.sql.lock, [id])) as LockedRow[];
     const plan = planPatch(row, write, Date.now());
     if (plan.outcome === 'saved') {
-      if (plan.statement === 'insert') await runner.query(this.sql.insert, [id, ...rowParams(plan.values)]);
-      else await runner.query(this.sql.update, [...rowParams(plan.values), id]);
+      if (plan.statement === 'insert') await runner.query(prefix + this.sql.insert, [id, ...rowParams(plan.values)]);
+      else await runner.query(prefix + this.sql.update, [...rowParams(plan.values), id]);
     } else if (plan.outcome === 'deleted' && plan.statement) {
-      await runner.query(this.sql.delete, [id]);
+      await runner.query(prefix + this.sql.delete, [id]);
     }
     return plan.outcome;
   }
 
-  private async transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    this.guardPools();
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.startTransaction();
-      const result = await work(runner);
-      await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
+  /** One write statement, bounded: in its own bounded transaction on PostgreSQL, prefixed on MariaDB. */
+  private single(sql: string, params: unknown[], deadline: number): Promise<{ records: any[]; affected: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (!this.bounds.begin) return this.run(this.bounds.prefix + sql, params);
+    return this.transaction(async (runner) => {
+      const result = await runner.query(sql, params, true);
+      return { records: result.records ?? [], affected: result.affected ?? 0 };
+    }, deadline);
+  }
+
+  /**
+   * Runs `work` in a transaction that commits only before `deadline`: past it, the transaction is
+   * rolled back and the call fails with {@link SessionStoreTimeoutError}, having written nothing.
+   */
+  private async transaction<T>(work: (runner: QueryRunnerLike) => Promise<T>, deadline: number): Promise<T> {
+    return this.mapped(async () => {
+      this.guardPools();
+      const runner = this.dataSource.createQueryRunner();
+      let open = false;
+      try {
+        if (this.bounds.begin) await runner.query(this.bounds.begin);
+        else await runner.startTransaction();
+        open = true;
+        const result = await work(runner);
+        if (Date.now() > deadline) throw new SessionStoreTimeoutError(STORE, this.timeout);
+        open = false;
+        if (this.bounds.begin) await runner.query('COMMIT');
+        else await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        if (open && this.bounds.begin) await runner.query('ROLLBACK').catch(() => undefined);
+        else if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      } finally {
+        await runner.release();
+      }
+    });
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async run(sql: string, params: unknown[]): Promise<{ records: any[]; affected: number }> {
-    this.guardPools();
-    const runner = this.dataSource.createQueryRunner();
+    return this.mapped(async () => {
+      this.guardPools();
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        const result = await runner.query(sql, params, true);
+        return { records: result.records ?? [], affected: result.affected ?? 0 };
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+
+  /** A missing table or column becomes {@link SessionSchemaError}, a database timeout {@link SessionStoreTimeoutError}. */
+  private async mapped<T>(call: () => Promise<T>): Promise<T> {
     try {
-      const result = await runner.query(sql, params, true);
-      return { records: result.records ?? [], affected: result.affected ?? 0 };
-    } finally {
-      await runner.release();
+      return await call();
+    } catch (error) {
+      const failure = classifySqlError(error);
+      if (failure === 'schema') throw new SessionSchemaError(this.tableName, CreateSessionTable1767225600000.name, String((error as Error)?.message ?? error));
+      if (failure === 'timeout') throw Object.assign(new SessionStoreTimeoutError(STORE, this.timeout), { cause: error });
+      throw error;
     }
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
-import { RedisSessionStore } from '../../../lib/stores/redis-session.store';
+import { RedisSessionStore } from '../../../lib/stores/redis';
 import { CLUSTER_PORTS, SENTINEL, useRedisCluster, useRedisSentinel } from '../../setup/redis-topology';
 import type { StoreHarness } from '../store-contract';
 

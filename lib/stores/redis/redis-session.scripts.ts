@@ -20,6 +20,22 @@ export const META = {
 } as const;
 
 /**
+ * The deadline check that opens the scripts which write a session. ARGV[1] is the time, in Redis's
+ * own clock (epoch ms), after which the store has given up on the call: the script then writes
+ * nothing and fails with {@link LATE}. It is removed from ARGV, so the rest of each script reads
+ * its arguments from 1 as documented. Why in the script: a command the driver has sent cannot be
+ * called back, and a timed-out call must not land later (a 503 means nothing was written).
+ */
+export const LATE = 'NESTSESSION_LATE';
+const DEADLINE_CHECK = `
+local deadline = tonumber(table.remove(ARGV, 1))
+local clock = redis.call('time')
+if tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) > deadline then
+  return redis.error_reply('${LATE} the store gave up on this call')
+end
+`;
+
+/**
  * The user index is a sorted set per user in another slot, scored with `indexedUntil`. A session
  * may only be given an expiry that ends at least `ttl / 2` before its index entry does (the
  * margin absorbs clock skew between app servers); when a save or touch would break that, the
@@ -36,12 +52,12 @@ end
 `;
 
 /**
- * Applies one change-set. ARGV: create, createdAt, touchedAt, ttl, now, user mode
+ * Applies one change-set. ARGV (after the deadline): create, createdAt, touchedAt, ttl, now, user mode
  * ('keep' | 'set' | 'clear'), userId, indexed user, indexed until, number of set pairs, the set
  * pairs (field, value), then the fields to unset. Returns `{outcome, previous owner}` where outcome
  * is 'saved', 'deleted', 'missing' or 'extend' (nothing written; index the returned user first).
  */
-const SAVE = `${INDEX_CHECK}
+const SAVE = `${DEADLINE_CHECK}${INDEX_CHECK}
 local key = KEYS[1]
 if redis.call('exists', key) == 0 and ARGV[1] ~= '1' then return {'missing'} end
 local ttl, now, nset = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[10])
@@ -85,10 +101,10 @@ return {'saved', stored}
 
 /**
  * Renews expiry and touchedAt of an existing record, without reading or writing data.
- * ARGV: touchedAt, ttl, now, indexed user, indexed until. Returns 0 (missing), 1 (touched) or the
+ * ARGV (after the deadline): touchedAt, ttl, now, indexed user, indexed until. Returns 0 (missing), 1 (touched) or the
  * owner whose index entry must be extended first.
  */
-const TOUCH = `${INDEX_CHECK}
+const TOUCH = `${DEADLINE_CHECK}${INDEX_CHECK}
 local key = KEYS[1]
 if redis.call('exists', key) == 0 then return 0 end
 local user = redis.call('hget', key, '${META.userId}')
@@ -103,7 +119,7 @@ return 1
 `;
 
 /** Deletes a record and returns its owner, so the store can drop it from that user's index. */
-const DESTROY = `
+const DESTROY = `${DEADLINE_CHECK}
 local user = redis.call('hget', KEYS[1], '${META.userId}')
 redis.call('del', KEYS[1])
 return user

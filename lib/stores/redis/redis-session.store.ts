@@ -1,31 +1,36 @@
-import { Logger } from '@nestjs/common';
-import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import { SessionOptionsError } from '../errors/session.errors';
-import { loadOptional } from '../utils/load-optional';
-import { DATA_PREFIX, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
-import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite } from './session-store';
-import { SessionStore } from './session-store';
+import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
+import { loadOptional } from '../../utils/load-optional';
+import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
+import { SessionStore } from '../session-store';
+import { guardClientErrors, resolveClient } from '../shared/owned-client';
+import { checkSessionId, isSessionId } from '../shared/session-id';
+import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import type { RedisClientLike, RedisClusterNode, RedisClusterOptions, RedisConnectionOptions } from './redis-client.types';
+import { DATA_PREFIX, LATE, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
 
 /** Options of {@link RedisSessionStore}: give exactly one of `client`, `connection`, `cluster`. */
 export interface RedisSessionStoreOptions {
   /**
    * An ioredis client you created: standalone, Sentinel (`{ sentinels, name }`) or `Cluster`.
-   * The store never closes it, and uses it with your retry and queue settings.
+   * The store never closes it, and uses it with your retry and queue settings. Create it with
+   * `enableAutoPipelining: true`: concurrent requests then share network writes, which saves
+   * client CPU on every call.
    * @default undefined
    */
-  client?: Redis | Cluster;
+  client?: RedisClientLike;
   /**
    * Options (or a `redis://` URL) of a standalone or Sentinel client that the store creates, owns
-   * and closes in `close()`. It fails fast while Redis is down (see {@link FAIL_FAST}); your
-   * options override those defaults.
+   * and closes in `close()`. It fails fast while Redis is down and pipelines automatically (see
+   * {@link REDIS_FAIL_FAST}); your options override those defaults.
    * @default undefined
    */
-  connection?: RedisOptions | string;
+  connection?: RedisConnectionOptions | string;
   /**
    * Startup nodes and options of a Redis Cluster client that the store creates, owns and closes.
    * @default undefined
    */
-  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
+  cluster?: { nodes: RedisClusterNode[]; options?: RedisClusterOptions };
   /**
    * Prefix of every key. A session lives in the hash `<prefix>{<id>}`, a user index in the sorted
    * set `<prefix>user:{<userId>}`. Braces are refused: they would change Cluster hash slots.
@@ -36,22 +41,22 @@ export interface RedisSessionStoreOptions {
 
 /**
  * Defaults of owned clients: commands fail within about a second while Redis is unreachable
- * (ioredis would otherwise queue and retry them for up to a minute), and the client reconnects on
- * its own, at most 500 ms apart, so service returns with the server.
+ * (ioredis would otherwise queue and retry them for up to a minute), the client reconnects on
+ * its own, at most 500 ms apart, so service returns with the server, and commands issued in the
+ * same tick go out in one write (auto-pipelining: less client CPU per call under load).
  */
-export const FAIL_FAST = {
+export const REDIS_FAIL_FAST = {
   maxRetriesPerRequest: 0,
   connectTimeout: 1000,
-  commandTimeout: 2000,
+  commandTimeout: DEFAULT_STORE_TIMEOUT,
+  enableAutoPipelining: true,
   retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
-} satisfies RedisOptions;
+} satisfies RedisConnectionOptions;
 
-type Client = Redis | Cluster;
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
 
 /** Retries of a save or touch that found its owner's index entry too short (normally one). */
 const MAX_INDEX_ROUNDS = 3;
-const ID = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Sessions in Redis (standalone, Sentinel or Cluster) through ioredis. One round trip per `get`
@@ -59,22 +64,35 @@ const ID = /^[A-Za-z0-9_-]{1,256}$/;
  * changed atomically, so concurrent requests never lose each other's writes, and a save never
  * brings back a destroyed or expired session. Values are stored verbatim as JSON strings, one hash
  * field per top-level key; Redis expires records by itself.
+ *
+ * Timeouts: every script that writes a session carries a deadline (the call's start plus the
+ * timeout of `start()`, moved into Redis's clock by an offset measured with `TIME`) and writes
+ * nothing once Redis's clock has passed it, even when the command reached Redis late. What is not
+ * covered: a reply that takes longer than the module's extra 500 ms to come back, and a Redis
+ * clock that jumps after the offset was measured (Cluster: each primary's clock should agree
+ * with the one measured, as NTP keeps them).
  */
 export class RedisSessionStore extends SessionStore {
-  private readonly client: Client;
+  private readonly client: RedisClientLike;
   private readonly owned: boolean;
   private readonly prefix: string;
-  private readonly logger = new Logger('RedisSessionStore');
-  private failing = false;
+  private timeout = DEFAULT_STORE_TIMEOUT;
+  /** Redis's clock minus ours, in ms; measured once (see {@link RedisSessionStore.offset}). */
+  private clockOffset?: Promise<number>;
+  private knownOffset?: number;
 
   constructor(options: RedisSessionStoreOptions) {
     super();
     this.prefix = options.prefix ?? 'session:';
     if (/[{}]/.test(this.prefix)) throw new SessionOptionsError(`RedisSessionStore prefix "${this.prefix}" must not contain "{" or "}": they set the Cluster hash slot.`);
-    const given = [options.client, options.connection, options.cluster].filter((option) => option !== undefined);
-    if (given.length !== 1) throw new SessionOptionsError('RedisSessionStore needs exactly one of `client`, `connection` or `cluster`.');
-    this.owned = options.client === undefined;
-    this.client = options.client ?? this.createClient(options);
+    const { connection, cluster } = options;
+    ({ client: this.client, owned: this.owned } = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () => this.createClient(options)));
+  }
+
+  /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */
+  override async start(settings: StoreSettings): Promise<void> {
+    this.timeout = timeoutOf(settings);
+    await this.offset().catch(() => undefined);
   }
 
   async get(id: string): Promise<SessionRecord | null> {
@@ -90,7 +108,9 @@ export class RedisSessionStore extends SessionStore {
 
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
     const key = this.sessionKey(id);
-    const unset = [...new Set(write.unset)];
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
+    const unset = write.unset.length > 0 ? [...new Set(write.unset)] : write.unset;
     // As in the memory store, a key both set and unset ends up unset.
     const set = Object.entries(write.set).filter(([name]) => !unset.includes(name));
     const mode = write.userId === undefined ? 'keep' : write.userId === null ? 'clear' : 'set';
@@ -99,7 +119,7 @@ export class RedisSessionStore extends SessionStore {
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
       const args = [write.create ? 1 : 0, write.createdAt, write.touchedAt, write.ttl, Date.now(), mode, write.userId ?? '', indexed.user, indexed.until, set.length, ...fields];
       // The second value: on 'extend' the owner to index first, otherwise the owner before this save.
-      const [outcome, previous] = (await this.run(SCRIPTS.save, key, args)) as SaveReply;
+      const [outcome, previous] = (await this.run(SCRIPTS.save, key, [deadline, ...args])) as SaveReply;
       if (outcome === 'extend') {
         indexed = await this.index(previous as string, id, write.ttl);
         continue;
@@ -112,9 +132,12 @@ export class RedisSessionStore extends SessionStore {
   }
 
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
+    const key = this.sessionKey(id);
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
     let indexed: Indexed = { user: '', until: 0 };
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
-      const reply = await this.run(SCRIPTS.touch, this.sessionKey(id), [touchedAt, ttl, Date.now(), indexed.user, indexed.until]);
+      const reply = await this.run(SCRIPTS.touch, key, [deadline, touchedAt, ttl, Date.now(), indexed.user, indexed.until]);
       if (typeof reply !== 'string') return reply === 1;
       indexed = await this.index(reply, id, ttl);
     }
@@ -122,7 +145,10 @@ export class RedisSessionStore extends SessionStore {
   }
 
   async destroy(id: string): Promise<void> {
-    const owner = await this.run(SCRIPTS.destroy, this.sessionKey(id), []);
+    const key = this.sessionKey(id);
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
+    const owner = await this.run(SCRIPTS.destroy, key, [deadline]);
     if (typeof owner === 'string') await this.live().zrem(this.userKey(owner), id);
   }
 
@@ -133,7 +159,7 @@ export class RedisSessionStore extends SessionStore {
    */
   override async findByUser(userId: string): Promise<string[]> {
     const key = this.userKey(userId);
-    const ids = (await this.live().zrangebyscore(key, Date.now(), '+inf')).filter((id) => ID.test(id));
+    const ids = (await this.live().zrangebyscore(key, Date.now(), '+inf')).filter(isSessionId);
     const owners = await Promise.all(ids.map((id) => this.live().hget(this.sessionKey(id), META.userId)));
     const stale = ids.filter((_, i) => owners[i] !== userId);
     if (stale.length > 0) await this.live().zrem(key, ...stale);
@@ -149,8 +175,7 @@ export class RedisSessionStore extends SessionStore {
 
   /** `<prefix>{<id>}`: the braces pin the hash slot to the id alone, whatever the prefix. */
   private sessionKey(id: string): string {
-    if (!ID.test(id)) throw new Error('nest-session: RedisSessionStore refused a malformed session id');
-    return `${this.prefix}{${id}}`;
+    return `${this.prefix}{${checkSessionId(id, 'RedisSessionStore')}}`;
   }
 
   /** Escapes `%`, `{` and `}` (one-to-one), so a user id cannot pick its own hash slot. */
@@ -166,13 +191,43 @@ export class RedisSessionStore extends SessionStore {
     return { user, until };
   }
 
+  /**
+   * The call's deadline in Redis's clock: when it started plus the timeout. The offset costs one
+   * `TIME` round trip, once: in `start()`, or on the first write when Redis was down at startup;
+   * once it is known, no await is spent on it.
+   */
+  private deadline(): number | Promise<number> {
+    const started = Date.now();
+    if (this.knownOffset !== undefined) return started + this.knownOffset + this.timeout;
+    return this.offset().then((offset) => started + offset + this.timeout);
+  }
+
+  private offset(): Promise<number> {
+    this.clockOffset ??= (async () => {
+      const before = Date.now();
+      const [seconds, micros] = (await this.live().time()) as [string | number, string | number];
+      const offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + Date.now()) / 2);
+      this.knownOffset = offset;
+      return offset;
+    })();
+    return this.clockOffset.catch((error: unknown) => {
+      this.clockOffset = undefined;
+      throw error;
+    });
+  }
+
   private async run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
     const client = this.live();
     try {
-      return await client.evalsha(script.sha, 1, key, ...args);
+      try {
+        return await client.evalsha(script.sha, 1, key, ...args);
+      } catch (error) {
+        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+        return await client.eval(script.lua, 1, key, ...args);
+      }
     } catch (error) {
-      if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
-      return client.eval(script.lua, 1, key, ...args);
+      if (String((error as Error).message).startsWith(LATE)) throw new SessionStoreTimeoutError('RedisSessionStore', this.timeout);
+      throw error;
     }
   }
 
@@ -180,7 +235,7 @@ export class RedisSessionStore extends SessionStore {
    * The client, refused at once while an owned client is between reconnection attempts: a
    * Cluster client would otherwise queue the command until the cluster comes back.
    */
-  private live(): Client {
+  private live(): RedisClientLike {
     const status = this.client.status;
     if (this.owned && (status === 'reconnecting' || status === 'close' || status === 'end')) {
       throw new Error(`nest-session: Redis is unreachable (client ${status})`);
@@ -188,31 +243,24 @@ export class RedisSessionStore extends SessionStore {
     return this.client;
   }
 
-  private createClient(options: RedisSessionStoreOptions): Client {
+  private createClient(options: RedisSessionStoreOptions): RedisClientLike {
     const ioredis = loadOptional<typeof import('ioredis')>('ioredis', 'RedisSessionStore');
-    let client: Client;
+    let client: RedisClientLike;
     if (options.cluster) {
       const { nodes, options: own = {} } = options.cluster;
-      client = new ioredis.Cluster(nodes, {
-        clusterRetryStrategy: FAIL_FAST.retryStrategy,
+      client = new ioredis.Cluster(nodes as never, {
+        clusterRetryStrategy: REDIS_FAIL_FAST.retryStrategy,
+        enableAutoPipelining: REDIS_FAIL_FAST.enableAutoPipelining,
         ...own,
-        redisOptions: { ...FAIL_FAST, ...own.redisOptions },
+        redisOptions: { ...REDIS_FAIL_FAST, ...own.redisOptions },
       });
     } else if (typeof options.connection === 'string') {
-      client = new ioredis.Redis(options.connection, FAIL_FAST);
+      client = new ioredis.Redis(options.connection, REDIS_FAIL_FAST);
     } else {
-      client = new ioredis.Redis({ ...FAIL_FAST, ...options.connection });
+      client = new ioredis.Redis({ ...REDIS_FAIL_FAST, ...options.connection });
     }
-    // Without a listener, an 'error' event (Redis restarting) would crash the process.
-    client.on('error', (error: Error) => {
-      if (this.failing) return;
-      this.failing = true;
-      this.logger.warn(`Redis connection failed (${error.message}); session calls fail until it is back.`);
-    });
-    client.on('ready', () => {
-      if (this.failing) this.logger.log('Redis connection is back.');
-      this.failing = false;
-    });
+    const back = guardClientErrors(client, 'RedisSessionStore', 'Redis');
+    client.on('ready', back);
     return client;
   }
 }

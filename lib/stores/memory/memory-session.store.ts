@@ -1,5 +1,6 @@
-import type { SaveOutcome, SessionRecord, SessionWrite, StoredData } from './session-store';
-import { SessionStore } from './session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite } from '../session-store';
+import { SessionStore } from '../session-store';
+import { mergeChangeSet } from '../shared/merge-change-set';
 
 /** Options of {@link MemorySessionStore}. */
 export interface MemorySessionStoreOptions {
@@ -19,7 +20,8 @@ interface MemoryEntry extends SessionRecord {
 /**
  * Sessions in a `Map` of this process: for development and tests. Data is lost on restart and
  * not shared between processes. Values are kept in encoded form and copied on the way in and out,
- * so callers never share objects with the store.
+ * so callers never share objects with the store. Every call completes synchronously inside the
+ * process, so a call never outlives a timeout: there is nothing to bound.
  */
 export class MemorySessionStore extends SessionStore {
   private readonly entries = new Map<string, MemoryEntry>();
@@ -48,9 +50,8 @@ export class MemorySessionStore extends SessionStore {
       if (!write.create) return 'missing';
       entry = { data: {}, createdAt: write.createdAt, touchedAt: write.touchedAt, expiresAt: 0 };
     }
-    const data: StoredData = { ...entry.data, ...structuredClone(write.set) };
-    for (const key of write.unset) delete data[key];
-    if (Object.keys(data).length === 0) {
+    const data = mergeChangeSet(entry.data, { set: structuredClone(write.set), unset: write.unset });
+    if (data === null) {
       this.remove(id);
       return 'deleted';
     }

@@ -1,0 +1,197 @@
+import { inspect } from 'node:util';
+import type { Session } from '../interfaces/session.interface';
+import { type RequestSessionCookieInfo, SessionCookieView } from './session-cookie-view';
+
+/** What the view reports beyond the session itself (from the module's options). */
+export interface RequestSessionInfo {
+  /** Lifetime of a permanent session in milliseconds, reported as `cookie.maxAge`. */
+  lifetime: number;
+  /** Cookie attributes reported by `cookie.*`. @default the module's defaults */
+  cookie?: RequestSessionCookieInfo;
+}
+
+/** Node-style callback of express-session's methods. */
+export type SessionCallback = (error?: unknown) => void;
+
+/**
+ * The interface express-session and @fastify/session give `req.session`, as far as Passport,
+ * @fastify/passport and common middleware use it.
+ */
+export interface RequestSessionCompat {
+  /** express-session's `cookie`: readable, `maxAge`/`expires` assignments switch `permanent`. */
+  readonly cookie: SessionCookieView;
+  /** @fastify/session's name of `id`. */
+  readonly sessionId: string | null;
+  /**
+   * A NEW EMPTY session under a new id; the old record is deleted now (express-session and
+   * @fastify/session semantics, which Passport's login and logout rely on). `keep` (Fastify form)
+   * lists keys carried over. Flask's data-keeping `regenerate()` is the one of nest-session's
+   * `@Session()` object.
+   */
+  regenerate(callback: SessionCallback): this;
+  regenerate(keep?: string[]): Promise<void>;
+  regenerate(keep: string[], callback: SessionCallback): this;
+  destroy(callback: SessionCallback): this;
+  destroy(): Promise<void>;
+  save(callback: SessionCallback): this;
+  save(): Promise<void>;
+  /** The session is read once per request; concurrent writes merge on save, so there is nothing to reload. */
+  reload(callback: SessionCallback): this;
+  reload(): Promise<void>;
+  /** Expiry is refreshed by the module (`refreshEachRequest`, idle timeout): nothing to do here. */
+  touch(): this;
+  /** @fastify/secure-session's and @fastify/passport's name of `toJSON()`. */
+  data(): Record<string, any>;
+}
+
+/**
+ * `req.session`: nest-session's session (`get`, `set`, `flash`...) that also answers as
+ * express-session's and @fastify/session's, with the top-level data keys as properties.
+ */
+export type RequestSessionView<T extends object = Record<string, any>> = Omit<Session<T>, 'regenerate' | 'destroy' | 'save'> &
+  RequestSessionCompat &
+  Record<string, any>;
+
+interface ViewState {
+  readonly session: Session;
+  /** After `regenerate()`, the view the request held before keeps a copy of the old data. */
+  detached?: Map<string, unknown>;
+}
+
+/** The view currently in use for a session: `regenerate()` replaces it, as express-session does. */
+const liveViews = new WeakMap<Session, RequestSessionView>();
+const states = new WeakMap<object, ViewState>();
+
+/**
+ * The object that becomes `req.session` for `session`. One per session: calling it again returns
+ * the same view (or, after `regenerate()`, the new one), so `req.session`, `@nestjs/common`'s
+ * `@Session()` and the module all hand out one object.
+ */
+export function createRequestSessionView<T extends object = Record<string, any>>(session: Session<T>, info: RequestSessionInfo): RequestSessionView<T> {
+  const existing = liveViews.get(session as Session);
+  if (existing) return existing as RequestSessionView<T>;
+  const view = buildView(session as Session, info);
+  liveViews.set(session as Session, view);
+  return view as RequestSessionView<T>;
+}
+
+/** The view that replaced `view` if `regenerate()` ran since, else `view` itself. */
+export function currentRequestSessionView<V>(view: V): V {
+  const state = typeof view === 'object' && view !== null ? states.get(view) : undefined;
+  return state ? (liveViews.get(state.session) as V) : view;
+}
+
+function buildView(session: Session, info: RequestSessionInfo): RequestSessionView {
+  const state: ViewState = { session };
+  const cookie = new SessionCookieView(session, info.lifetime, info.cookie);
+
+  // Data access goes through the session, so nested changes are found at save time; a view
+  // left behind by regenerate() reads the copy taken then, as express-session's old object does.
+  const data = {
+    get: (key: string) => (state.detached ? state.detached.get(key) : session.get(key)),
+    has: (key: string) => (state.detached ? state.detached.has(key) : session.has(key)),
+    keys: () => (state.detached ? [...state.detached.keys()] : (session.keys() as string[])),
+    set: (key: string, value: unknown) => {
+      // JSON has no undefined; @fastify/passport logs out with set(key, undefined).
+      if (state.detached) value === undefined ? state.detached.delete(key) : state.detached.set(key, value);
+      else if (value === undefined) session.delete(key);
+      else session.set(key, value);
+    },
+    delete: (key: string) => (state.detached ? state.detached.delete(key) : session.delete(key)),
+  };
+
+  const startOver = async (keep: string[]): Promise<void> => {
+    const carried = keep.filter((key) => session.has(key)).map((key) => [key, session.get(key)] as const);
+    const previous = new Map(session.keys().map((key) => [key as string, session.get(key)]));
+    // destroy() deletes the old record now and starts a new empty session under a new id with
+    // the module's defaults: exactly express-session's regenerate, and no data of the previous
+    // user survives a logout.
+    await session.destroy();
+    for (const [key, value] of carried) session.set(key, value);
+    state.detached = previous;
+    liveViews.set(session, buildView(session, info));
+  };
+
+  const toJSON = (): Record<string, any> => Object.fromEntries(data.keys().map((key) => [key, data.get(key)]));
+  const methods: Record<string, unknown> = {
+    get: (key: string, fallback?: unknown) => (data.has(key) ? data.get(key) : fallback),
+    set: (key: string, value: unknown) => (data.set(key, value), view),
+    has: (key: string) => data.has(key),
+    delete: (key: string) => data.delete(key),
+    pop: (key: string, fallback?: unknown) => session.pop(key, fallback),
+    clear: () => session.clear(),
+    keys: () => data.keys(),
+    toJSON,
+    data: toJSON,
+    flash: (message: string, category?: string) => session.flash(message, category),
+    getFlashedMessages: (options?: never) => session.getFlashedMessages(options),
+    regenerate: (first?: string[] | SessionCallback, second?: SessionCallback) =>
+      typeof first === 'function' ? settle(startOver([]), first, view) : settle(startOver(first ?? []), second, view),
+    destroy: (callback?: SessionCallback) => settle(session.destroy(), callback, view),
+    save: (callback?: SessionCallback) => settle(session.save(), callback, view),
+    reload: (callback?: SessionCallback) => settle(Promise.resolve(), callback, view),
+    touch: () => view,
+    [inspect.custom as unknown as string]: toJSON,
+  };
+
+  const accessors: Record<string, () => unknown> = {
+    id: () => session.id,
+    sessionId: () => session.id,
+    cookie: () => cookie,
+    isNew: () => session.isNew,
+    modified: () => session.modified,
+    accessed: () => session.accessed,
+    permanent: () => session.permanent,
+  };
+  const writable: Record<string, (value: any) => void> = {
+    modified: (value: boolean) => (session.modified = value),
+    permanent: (value: boolean) => (session.permanent = value),
+    // express-session apps assign `req.session.cookie.maxAge`; replacing the whole cookie is ignored.
+    cookie: () => undefined,
+  };
+  const reserved = (key: string | symbol) => Object.hasOwn(methods, key) || Object.hasOwn(accessors, key);
+
+  const view: RequestSessionView = new Proxy({} as RequestSessionView, {
+    get(target, key) {
+      if (Object.hasOwn(accessors, key)) return accessors[key as string]();
+      if (Object.hasOwn(methods, key)) return methods[key as string];
+      // Symbols are not data (libraries tag objects with them): they live on the target.
+      if (typeof key === 'symbol') return Reflect.get(target, key);
+      // `await` and promise resolution probe `then`; it must not count as reading the session.
+      if (key === 'then') return undefined;
+      return data.get(key);
+    },
+    set(target, key, value) {
+      if (typeof key === 'symbol') return Reflect.set(target, key, value);
+      if (Object.hasOwn(writable, key)) writable[key](value);
+      else if (!reserved(key)) data.set(key, value);
+      return true;
+    },
+    has: (_target, key) => reserved(key) || (typeof key === 'string' && data.has(key)),
+    deleteProperty(_target, key) {
+      if (typeof key === 'string' && !reserved(key)) data.delete(key);
+      return true;
+    },
+    ownKeys: () => data.keys(),
+    getOwnPropertyDescriptor(_target, key) {
+      if (typeof key !== 'string' || reserved(key) || !data.has(key)) return undefined;
+      return { value: data.get(key), writable: true, enumerable: true, configurable: true };
+    },
+    defineProperty(_target, key, descriptor) {
+      if (typeof key === 'string' && !reserved(key) && 'value' in descriptor) data.set(key, descriptor.value);
+      return true;
+    },
+  });
+  states.set(view, state);
+  return view;
+}
+
+/** express-session's callback form when a callback is given, the promise form otherwise. */
+function settle<V>(promise: Promise<void>, callback: SessionCallback | undefined, view: V): V | Promise<void> {
+  if (typeof callback !== 'function') return promise;
+  promise.then(
+    () => callback(),
+    (error: unknown) => callback(error),
+  );
+  return view;
+}

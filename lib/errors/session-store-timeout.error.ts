@@ -1,0 +1,16 @@
+/**
+ * A store call reached its deadline (the `timeout` given to the store's `start()`) and the store
+ * made sure it wrote nothing: the transaction was rolled back, the script refused to write, or
+ * the file was not renamed into place. The module reports it like any store failure (503).
+ */
+export class SessionStoreTimeoutError extends Error {
+  constructor(
+    /** The store that gave up. */
+    readonly store: string,
+    /** The timeout it was given, in milliseconds. */
+    readonly timeout: number,
+  ) {
+    super(`nest-session: ${store} gave up after ${timeout} ms and wrote nothing`);
+    this.name = 'SessionStoreTimeoutError';
+  }
+}

@@ -1,0 +1,2 @@
+export type { RedisClientLike, RedisClusterNode, RedisConnectionOptions } from './redis-client.types';
+export * from './redis-session.store';
