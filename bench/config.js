@@ -29,6 +29,12 @@ module.exports = {
   PG_TABLE: 'nsbench_sessions',
   /** application_name of the contenders' connections, to find their backends' CPU time. */
   PG_APPLICATION: 'nsbench-server',
+  /**
+   * ioredis `enableAutoPipelining` for the Redis clients the bench creates itself (hand-written
+   * routes, connect-redis): on, as on the clients nest-session's Redis store creates, so that every
+   * contender talks to Redis the same way. BENCH_AUTOPIPELINING=0 turns it off.
+   */
+  AUTOPIPELINING: env.BENCH_AUTOPIPELINING !== '0',
   /** Sessions live 31 days, as the store default; long enough to never expire during a run. */
   LIFETIME: 31 * 24 * 3600 * 1000,
 };

@@ -2,7 +2,8 @@
 /** Pieces of the runner: contender processes, load runs, Redis and PostgreSQL helpers. */
 const { fork } = require('node:child_process');
 const path = require('node:path');
-const autocannon = require('autocannon');
+const { stackRequire } = require('./stack');
+const autocannon = stackRequire('autocannon');
 const config = require('./config');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,6 +31,7 @@ class Server {
           clearTimeout(timer);
           this.port = message.port;
           this.url = `http://127.0.0.1:${message.port}`;
+          this.versions = message.versions;
           resolve(this);
         } else if (message.type === 'failed') {
           clearTimeout(timer);
@@ -54,7 +56,7 @@ class Server {
   }
 
   /** One IPC request, answered by the server process, bounded in time. */
-  ask(type, timeoutMs = 10_000) {
+  ask(type, timeoutMs = 10_000, extra = {}) {
     if (this.exited) return Promise.reject(new Error(`${this.contender.id} is not running`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -66,16 +68,24 @@ class Server {
         resolve: (value) => (clearTimeout(timer), resolve(value)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       });
-      this.child.send({ type, id });
+      this.child.send({ ...extra, type, id });
     });
   }
 
   /** Creates sessions the way a browser would: a cookie-less request to /write, keeping Set-Cookie. */
   async createSessions(count) {
     const cookies = [];
+    // A store still connecting answers 503 (a busy machine can make the first connect time out
+    // and retry): keep asking for up to 30 s before giving up on the contender.
+    const deadline = Date.now() + 30_000;
     for (let i = 0; i < count; i++) {
-      const response = await fetch(`${this.url}/write`, { signal: AbortSignal.timeout(5000) });
+      let response = await fetch(`${this.url}/write`, { signal: AbortSignal.timeout(5000) });
       await response.text();
+      while (response.status === 503 && Date.now() < deadline) {
+        await sleep(250);
+        response = await fetch(`${this.url}/write`, { signal: AbortSignal.timeout(5000) });
+        await response.text();
+      }
       if (response.status !== 200) throw new Error(`${this.contender.id}: /write answered ${response.status}`);
       const pairs = response.headers.getSetCookie().map((header) => header.split(';')[0]);
       if (pairs.length > 0) cookies.push(pairs.join('; '));
@@ -108,6 +118,8 @@ function percentile(sorted, p) {
  * session; `pickCookie` instead picks one per request (the scale runs). Latencies are recorded
  * here from autocannon's per-response event (autocannon's own histogram keeps whole
  * milliseconds), with their completion time so a window can be cut out (the prune run).
+ * `url` may be a list: autocannon then hands the connections out to them in turn (connection i
+ * goes to url i mod n), which is how the multi-process part puts 2 app processes behind one load.
  */
 function load({ url, path: route, duration, connections, cookies = [], pickCookie, onStart, maxDuration }) {
   const latencies = [];
@@ -115,7 +127,7 @@ function load({ url, path: route, duration, connections, cookies = [], pickCooki
   let statusOther = 0;
   let connection = 0;
   const options = {
-    url: url + route,
+    url: Array.isArray(url) ? url.map((u) => u + route) : url + route,
     connections,
     pipelining: 1,
     duration: maxDuration ?? duration,

@@ -13,6 +13,7 @@ const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const path = require('node:path');
 const config = require('./config');
+const { librarySource } = require('./stack');
 const { load, median, percentile, deleteBenchKeys, sleep } = require('./harness');
 const { sample, foreignCores } = require('./cpu');
 
@@ -22,8 +23,8 @@ const sessionId = (i, seed = SEED) => createHash('sha256').update(seed + i).dige
 const sqlSessionId = (seed) => `translate(rtrim(encode(sha256(convert_to('${seed}' || i, 'UTF8')), 'base64'), '='), '+/', '-_')`;
 
 function signer() {
-  // Internal module of the library: the bench forges the cookies a browser would hold.
-  const { SessionIdSigner } = require(path.join(__dirname, '..', 'dist', 'utils', 'crypto'));
+  // Internal module of the installed library: the bench forges the cookies a browser would hold.
+  const { SessionIdSigner } = require(path.join(librarySource, 'dist', 'utils', 'crypto'));
   return new SessionIdSigner([config.SECRET]);
 }
 

@@ -11,26 +11,28 @@
  * The runner asks over IPC for counters ({ type: 'stats' }: Redis commands and SQL statements
  * this process sent) and, for the TypeORM contender, for a prune ({ type: 'prune' }).
  */
-require('reflect-metadata');
+require('./stack').stackRequire('reflect-metadata');
 const { randomBytes } = require('node:crypto');
 const config = require('./config');
+const { stack, stackRequire, installedVersion } = require('./stack');
 const { findContender } = require('./contenders');
 const { loadExport } = require('./lib-exports');
 
 const contender = findContender(process.argv[2]);
 const counters = { redisCommands: 0, pgQueries: 0 };
 let onPrune = null;
+let profiler = null;
 
 // Client-side counters, a cross-check of Redis' own INFO commandstats and the only count of SQL
 // statements: every ioredis command goes through sendCommand, every pg statement through query.
 {
-  const { Redis } = require('ioredis');
+  const { Redis } = stackRequire('ioredis');
   const send = Redis.prototype.sendCommand;
   Redis.prototype.sendCommand = function (...args) {
     counters.redisCommands++;
     return send.apply(this, args);
   };
-  const pg = require('pg');
+  const pg = stackRequire('pg');
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (...args) {
     counters.pgQueries++;
@@ -38,8 +40,8 @@ let onPrune = null;
   };
 }
 
-const common = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
+const common = stackRequire('@nestjs/common');
+const { NestFactory, APP_INTERCEPTOR } = stackRequire('@nestjs/core');
 
 /** A controller class built without TypeScript: the decorators are applied by hand. */
 function defineController(routes) {
@@ -96,9 +98,14 @@ function bareRoutes() {
   return { none: { handler: () => 'ok' }, read: { handler: () => 'ok' }, write: { handler: () => 'ok' } };
 }
 
+/**
+ * The Redis client of the hand-written routes and of connect-redis: the same options as the
+ * client nest-session's store creates for itself (autopipelining on), so every contender talks
+ * to Redis the same way.
+ */
 function redisClient() {
-  const { Redis } = require('ioredis');
-  return new Redis({ ...config.REDIS, lazyConnect: false });
+  const { Redis } = stackRequire('ioredis');
+  return new Redis({ ...config.REDIS, lazyConnect: false, enableAutoPipelining: config.AUTOPIPELINING });
 }
 
 /** The limit: the least a session over Redis can do, written by hand. Unsigned ids, no data format. */
@@ -144,12 +151,12 @@ function rawRedisRoutes(platform) {
 }
 
 function connectRedisStore(prefix) {
-  const RedisStore = require('connect-redis').default;
+  const RedisStore = stackRequire('connect-redis').default;
   return new RedisStore({ client: redisClient(), prefix });
 }
 
 async function postgresDataSource() {
-  const { DataSource } = require('typeorm');
+  const { DataSource } = stackRequire('typeorm');
   const dataSource = new DataSource({ type: 'postgres', ...config.PG, applicationName: config.PG_APPLICATION, synchronize: false, logging: false });
   await dataSource.initialize();
   return dataSource;
@@ -177,17 +184,23 @@ async function nestSessionStore(store) {
   throw new Error(`unknown store ${store}`);
 }
 
-/** Bare routes plus one piece of nest-session's machinery (see PROBES in contenders.js). */
-function probe(name) {
-  const { APP_INTERCEPTOR } = require('@nestjs/core');
-  const { AsyncLocalStorage } = require('node:async_hooks');
-  const storage = new AsyncLocalStorage();
+/** A global interceptor that does nothing: what the required shape (a global interceptor) costs by itself. */
+function noopInterceptorModule() {
   class NoopInterceptor {
     intercept(_context, next) {
       return next.handle();
     }
   }
   common.Injectable()(NoopInterceptor);
+  class NoopInterceptorModule {}
+  common.Module({ providers: [{ provide: APP_INTERCEPTOR, useClass: NoopInterceptor }] })(NoopInterceptorModule);
+  return NoopInterceptorModule;
+}
+
+/** Bare routes plus one piece of nest-session's machinery (see PROBES in contenders.js). */
+function probe(name) {
+  const { AsyncLocalStorage } = require('node:async_hooks');
+  const storage = new AsyncLocalStorage();
   class ProbeMiddleware {
     use(_req, _res, next) {
       if (name === 'middleware') next();
@@ -195,13 +208,12 @@ function probe(name) {
     }
   }
   common.Injectable()(ProbeMiddleware);
-  const providers = name.includes('interceptor') ? [{ provide: APP_INTERCEPTOR, useClass: NoopInterceptor }] : [];
   class ProbeModule {
     configure(consumer) {
       if (name !== 'interceptor') consumer.apply(ProbeMiddleware).forRoutes({ path: '*path', method: common.RequestMethod.ALL });
     }
   }
-  common.Module({ providers })(ProbeModule);
+  common.Module({ imports: name.includes('interceptor') ? [noopInterceptorModule()] : [] })(ProbeModule);
   return { imports: [ProbeModule], routes: bareRoutes() };
 }
 
@@ -210,21 +222,23 @@ async function build() {
   const { kind, store, platform } = contender;
   switch (kind) {
     case 'nest-session': {
-      const { SessionModule, Session } = require('nest-session');
+      const { SessionModule, Session } = stackRequire('nest-session');
       const sessionStore = await nestSessionStore(store);
+      const options = { secret: config.SECRET, store: sessionStore };
+      if (contender.asyncContext !== undefined) options.asyncContext = contender.asyncContext;
       return {
-        imports: [SessionModule.forRoot({ secret: config.SECRET, store: sessionStore, asyncContext: contender.asyncContext })],
+        imports: [SessionModule.forRoot(options)],
         routes: sessionRoutes(Session(), (session) => session),
       };
     }
     case 'express-session': {
-      const session = require('express-session');
+      const session = stackRequire('express-session');
       const options = { secret: config.SECRET, resave: false, saveUninitialized: false };
       if (store === 'redis') options.store = connectRedisStore(config.PREFIXES.connectRedis);
       return { routes: expressSessionRoutes(), setup: (app) => app.use(session(options)) };
     }
     case 'nestjs-session': {
-      const { SessionModule } = require('nestjs-session');
+      const { SessionModule } = stackRequire('nestjs-session');
       const options = { secret: config.SECRET, resave: false, saveUninitialized: false, store: connectRedisStore(config.PREFIXES.connectRedis) };
       return { imports: [SessionModule.forRoot({ session: options })], routes: expressSessionRoutes() };
     }
@@ -236,8 +250,8 @@ async function build() {
       return {
         routes: sessionRoutes(common.Req(), (req) => req.session),
         setup: async (app) => {
-          await app.register(require('@fastify/cookie'));
-          await app.register(require('@fastify/session'), options);
+          await app.register(stackRequire('@fastify/cookie'));
+          await app.register(stackRequire('@fastify/session'), options);
         },
       };
     }
@@ -247,6 +261,10 @@ async function build() {
       return probe(contender.probe);
     case 'raw-redis':
       return { routes: rawRedisRoutes(platform) };
+    case 'interceptor':
+      return { imports: [noopInterceptorModule()], routes: bareRoutes() };
+    case 'interceptor-redis':
+      return { imports: [noopInterceptorModule()], routes: rawRedisRoutes(platform) };
   }
   throw new Error(`unknown kind ${kind}`);
 }
@@ -257,7 +275,7 @@ async function main() {
   const logger = ['error', 'warn'];
   let app;
   if (contender.platform === 'fastify') {
-    const { FastifyAdapter } = require('@nestjs/platform-fastify');
+    const { FastifyAdapter } = stackRequire('@nestjs/platform-fastify');
     app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger });
   } else {
     app = await NestFactory.create(AppModule, { logger });
@@ -273,6 +291,23 @@ async function main() {
         const memory = process.memoryUsage();
         const cpu = process.cpuUsage();
         process.send({ type: 'stats', id: message.id, ...counters, cpuUs: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed });
+      } else if (message.type === 'profile-start') {
+        // The CPU profile of a measured window only (tools/profile.js), through the inspector.
+        const inspector = require('node:inspector');
+        profiler = new inspector.Session();
+        profiler.connect();
+        const post = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+        profiler.postAsync = post;
+        await post('Profiler.enable');
+        await post('Profiler.setSamplingInterval', { interval: message.intervalUs || 100 });
+        await post('Profiler.start');
+        process.send({ type: 'profile-start', id: message.id });
+      } else if (message.type === 'profile-stop') {
+        const { profile } = await profiler.postAsync('Profiler.stop');
+        require('node:fs').writeFileSync(message.file, JSON.stringify(profile));
+        profiler.disconnect();
+        profiler = null;
+        process.send({ type: 'profile-stop', id: message.id, file: message.file });
       } else if (message.type === 'prune') {
         if (!onPrune) throw new Error('this contender has no prune()');
         const started = process.hrtime.bigint();
@@ -286,7 +321,8 @@ async function main() {
       process.send({ type: 'error', id: message.id, message: String(error && error.stack || error) });
     }
   });
-  process.send({ type: 'ready', port });
+  const versions = { node: process.versions.node, nest: installedVersion('@nestjs/core'), platform: installedVersion(contender.platform === 'fastify' ? 'fastify' : 'express'), stack: stack.name };
+  process.send({ type: 'ready', port, versions });
 }
 
 // The runner owns this process: when it goes, so does the server.

@@ -7,7 +7,8 @@
  * Uses a scratch table (nsbench_trace) in the bench database and drops it afterwards.
  */
 const { randomBytes } = require('node:crypto');
-const pg = require('pg');
+const { stackRequire } = require('../stack');
+const pg = stackRequire('pg');
 const config = require('../config');
 const { loadExport } = require('../lib-exports');
 
@@ -19,7 +20,7 @@ pg.Client.prototype.query = function (...args) {
 };
 
 async function main() {
-  const { DataSource } = require('typeorm');
+  const { DataSource } = stackRequire('typeorm');
   const dataSource = new DataSource({ type: 'postgres', ...config.PG, logging: false });
   await dataSource.initialize();
   const table = 'nsbench_trace';
