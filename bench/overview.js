@@ -8,7 +8,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { targets, stackLine, duplicateSection, multiSection } = require('./report');
 
-const fmt = (value, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? '–' : Number(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const fmt = (value, digits = 0) =>
+  value === null || value === undefined || Number.isNaN(value) ? '–' : Number(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function readReport(dir, name) {
   const file = path.join(dir, name, 'results.json');
@@ -17,9 +18,14 @@ function readReport(dir, name) {
 
 function overview(reports) {
   const lines = ['# nest-session benchmarks: the stacks side by side', ''];
-  lines.push('Each stack is measured in its own run (`npm run bench` runs them one after the other), every contender in its own process on that stack\'s Node and Nest; the tables of one stack are comparable with each other, the columns of two stacks only roughly (other runs, other moments of a shared machine). Full tables, p50/p99, round trips, and the duplicate-cookie, multi-process and scale parts: `results/<stack>/results.md`.', '');
+  lines.push(
+    "Each stack is measured in its own run (`npm run bench` runs them one after the other), every contender in its own process on that stack's Node and Nest; the tables of one stack are comparable with each other, the columns of two stacks only roughly (other runs, other moments of a shared machine). Full tables, p50/p99, round trips, and the duplicate-cookie, multi-process and scale parts: `results/<stack>/results.md`.",
+    '',
+  );
   for (const { name, report } of reports) {
-    lines.push(`- \`${name}\`: ${stackLine(report)}; ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.minutes} min, \`${report.command}\`, nest-session from ${report.machine.library?.source ? `commit ${report.machine.library.source}` : 'this checkout'}; ${report.disturbance?.retriesUsed ?? 0} disturbed runs repeated.`);
+    lines.push(
+      `- \`${name}\`: ${stackLine(report)}; ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.minutes} min, \`${report.command}\`, nest-session from ${report.machine.library?.source ? `commit ${report.machine.library.source}` : 'this checkout'}; ${report.disturbance?.retriesUsed ?? 0} disturbed runs repeated.`,
+    );
   }
   lines.push('');
   const scenarios = [];
@@ -64,6 +70,8 @@ module.exports = { writeOverview, overview };
 
 if (require.main === module) {
   const dir = path.join(__dirname, 'results');
-  const names = require('./stack').listStacks().map((s) => s.name);
+  const names = require('./stack')
+    .listStacks()
+    .map((s) => s.name);
   console.log(writeOverview(dir, names) ?? 'no results');
 }

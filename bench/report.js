@@ -7,7 +7,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const fmt = (value, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? '–' : Number(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const fmt = (value, digits = 0) =>
+  value === null || value === undefined || Number.isNaN(value) ? '–' : Number(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (ratio) => (ratio === null || ratio === undefined || !Number.isFinite(ratio) ? '–' : `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`);
 const escapeXml = (text) => String(text).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);
 
@@ -53,7 +54,10 @@ function machineLines(report) {
 
 /** ` (evalsha 1 · hset 2)`: calls per request by command, the ones under 0.05 left out. */
 function byCommand(commands) {
-  const parts = Object.entries(commands || {}).filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]).map(([name, v]) => `${name} ${fmt(v, v % 1 < 0.05 || v % 1 > 0.95 ? 0 : 2)}`);
+  const parts = Object.entries(commands || {})
+    .filter(([, v]) => v >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, v]) => `${name} ${fmt(v, v % 1 < 0.05 || v % 1 > 0.95 ? 0 : 2)}`);
   return parts.length ? ` (${parts.join(' · ')})` : '';
 }
 
@@ -83,10 +87,7 @@ function scenarioTable(report, scenario) {
 }
 
 function summaryTable(report) {
-  const lines = [
-    `| contender | ${report.scenarios.map((s) => `${s.short}: req/s · CPU µs/req`).join(' | ')} |`,
-    `|---|${report.scenarios.map(() => '---:').join('|')}|`,
-  ];
+  const lines = [`| contender | ${report.scenarios.map((s) => `${s.short}: req/s · CPU µs/req`).join(' | ')} |`, `|---|${report.scenarios.map(() => '---:').join('|')}|`];
   for (const contender of report.contenders) {
     const cells = report.scenarios.map((s) => {
       const m = med(report, s.id, contender.id);
@@ -120,7 +121,18 @@ function targetChecks(report) {
     const calls = c.backend === 'redis' ? m.redisRoundTrips : c.backend === 'postgres' ? m.sqlStatements : 0;
     const ratio = m.rps / ref.rps;
     const ok = calls === 0 && ratio >= 0.95;
-    checks.push({ target: 1, contender: c.id, reference, scenario: 'none', m, ref, ratio, calls, ok, missedBy: ratio < 0.95 ? `${fmt((0.95 - ratio) * 100, 1)} points under 0.95×` : calls !== 0 ? 'store calls' : '' });
+    checks.push({
+      target: 1,
+      contender: c.id,
+      reference,
+      scenario: 'none',
+      m,
+      ref,
+      ratio,
+      calls,
+      ok,
+      missedBy: ratio < 0.95 ? `${fmt((0.95 - ratio) * 100, 1)} points under 0.95×` : calls !== 0 ? 'store calls' : '',
+    });
   }
   for (const c of redisOurs) {
     const m = med(report, 'read', c.id);
@@ -129,7 +141,17 @@ function targetChecks(report) {
     if (!m || !ref) continue;
     const ratio = m.rps / ref.rps;
     const oneTrip = m.redisRoundTrips !== null && Math.abs(m.redisRoundTrips - 1) < 0.02;
-    checks.push({ target: 2, contender: c.id, reference, scenario: 'read', m, ref, ratio, ok: oneTrip && ratio >= 0.9, missedBy: ratio < 0.9 ? `${fmt((0.9 - ratio) * 100, 1)} points under 0.90×` : !oneTrip ? 'round trips' : '' });
+    checks.push({
+      target: 2,
+      contender: c.id,
+      reference,
+      scenario: 'read',
+      m,
+      ref,
+      ratio,
+      ok: oneTrip && ratio >= 0.9,
+      missedBy: ratio < 0.9 ? `${fmt((0.9 - ratio) * 100, 1)} points under 0.90×` : !oneTrip ? 'round trips' : '',
+    });
   }
   for (const c of redisOurs) {
     const reference = PEERS[c.platform];
@@ -164,11 +186,19 @@ function targets(report) {
       const { m, ref } = k;
       const cpuPart = `CPU ${fmt(m.cpuUsPerRequest)} vs ${fmt(ref.cpuUsPerRequest)} µs/req (${pct(m.cpuUsPerRequest / ref.cpuUsPerRequest)})`;
       const label_ = label(report, k.contender);
-      if (target === 1) lines.push(`   - ${label_}: ${fmt(k.calls, 2)} store calls/req; ${fmt(m.rps)} vs ${fmt(ref.rps)} req/s = **${fmt(k.ratio, 2)}×**; ${cpuPart} — ${verdict(k.ok, k.missedBy)}`);
-      if (target === 2) lines.push(`   - ${label_}: ${fmt(m.redisRoundTrips, 2)} round trips/req; ${fmt(m.rps)} vs ${fmt(ref.rps)} req/s = **${fmt(k.ratio, 2)}×**; ${cpuPart} — ${verdict(k.ok, k.missedBy)}`);
+      if (target === 1)
+        lines.push(
+          `   - ${label_}: ${fmt(k.calls, 2)} store calls/req; ${fmt(m.rps)} vs ${fmt(ref.rps)} req/s = **${fmt(k.ratio, 2)}×**; ${cpuPart} — ${verdict(k.ok, k.missedBy)}`,
+        );
+      if (target === 2)
+        lines.push(
+          `   - ${label_}: ${fmt(m.redisRoundTrips, 2)} round trips/req; ${fmt(m.rps)} vs ${fmt(ref.rps)} req/s = **${fmt(k.ratio, 2)}×**; ${cpuPart} — ${verdict(k.ok, k.missedBy)}`,
+        );
       if (target === 3) {
         const scenario = report.scenarios.find((s) => s.id === k.scenario);
-        lines.push(`   - ${label_}, ${scenario.short}: ${fmt(m.rps)} vs ${fmt(ref.rps)} req/s (${pct(k.ratio)}); ${cpuPart}; Redis round trips ${fmt(m.redisRoundTrips, 2)} vs ${fmt(ref.redisRoundTrips, 2)} — ${verdict(k.ok, k.missedBy)}`);
+        lines.push(
+          `   - ${label_}, ${scenario.short}: ${fmt(m.rps)} vs ${fmt(ref.rps)} req/s (${pct(k.ratio)}); ${cpuPart}; Redis round trips ${fmt(m.redisRoundTrips, 2)} vs ${fmt(ref.redisRoundTrips, 2)} — ${verdict(k.ok, k.missedBy)}`,
+        );
       }
     }
   }
@@ -190,7 +220,9 @@ function duplicateSection(report) {
     if (!m) continue;
     const ref = c.family === 'limit' ? null : med(report, 'dupcookie', `limit/interceptor/${c.platform}`);
     const read = med(report, 'read', c.id);
-    lines.push(`| ${c.family === 'nest-session' ? `**${c.label}**` : c.label}${m.disturbed ? ' †' : ''} | ${fmt(m.rps)} | ${fmt(m.p99, 1)} | ${fmt(m.cpuUsPerRequest)} | ${ref ? `${m.cpuUsPerRequest >= ref.cpuUsPerRequest ? '+' : '−'}${fmt(Math.abs(m.cpuUsPerRequest - ref.cpuUsPerRequest))} µs` : ''} | ${read ? fmt(read.cpuUsPerRequest) : ''} |`);
+    lines.push(
+      `| ${c.family === 'nest-session' ? `**${c.label}**` : c.label}${m.disturbed ? ' †' : ''} | ${fmt(m.rps)} | ${fmt(m.p99, 1)} | ${fmt(m.cpuUsPerRequest)} | ${ref ? `${m.cpuUsPerRequest >= ref.cpuUsPerRequest ? '+' : '−'}${fmt(Math.abs(m.cpuUsPerRequest - ref.cpuUsPerRequest))} µs` : ''} | ${read ? fmt(read.cpuUsPerRequest) : ''} |`,
+    );
   }
   return lines;
 }
@@ -216,7 +248,9 @@ function multiSection(report) {
       const c = report.contenders.find((x) => x.id === id) ?? { label: first.label ?? id, backend: first.backend ?? (id.includes('typeorm') ? 'postgres' : 'redis') };
       const calls = (m) => fmt(c.backend === 'postgres' ? m.sqlStatements : m.redisRoundTrips, 2);
       const scenario = report.scenarios.find((s) => s.id === scenarioId)?.short ?? scenarioId;
-      lines.push(`| ${c.label}${one.disturbed || two.disturbed ? ' †' : ''} | ${scenario} | ${fmt(one.rps)} (${fmt(one.p99, 1)}) | ${fmt(two.rps)} (${fmt(two.p99, 1)}) | **${fmt(two.rps / one.rps, 2)}×** | ${fmt(one.cpuUsPerRequest)} → ${fmt(two.cpuUsPerRequest)} | ${calls(one)} → ${calls(two)} |`);
+      lines.push(
+        `| ${c.label}${one.disturbed || two.disturbed ? ' †' : ''} | ${scenario} | ${fmt(one.rps)} (${fmt(one.p99, 1)}) | ${fmt(two.rps)} (${fmt(two.p99, 1)}) | **${fmt(two.rps / one.rps, 2)}×** | ${fmt(one.cpuUsPerRequest)} → ${fmt(two.cpuUsPerRequest)} | ${calls(one)} → ${calls(two)} |`,
+      );
     }
   }
   return lines;
@@ -242,7 +276,10 @@ function scaleSection(report) {
       const last = scale.reads[`${id}@${scale.sizes[scale.sizes.length - 1]}`]?.median;
       lines.push(`| ${label(report, id)} | ${cells.join(' | ')} | ${first && last ? pct(last.rps / first.rps) : '–'} |`);
     }
-    const seeding = Object.entries(scale.seeding || {}).map(([k, v]) => `${k}: ${fmt(v.seconds, 1)} s${v.tableBytes ? ` (table + indexes ${fmt(v.tableBytes / 2 ** 20)} MiB)` : ''}${v.usedMemory ? ` (Redis used_memory ${fmt(v.usedMemory / 2 ** 20)} MiB)` : ''}`);
+    const seeding = Object.entries(scale.seeding || {}).map(
+      ([k, v]) =>
+        `${k}: ${fmt(v.seconds, 1)} s${v.tableBytes ? ` (table + indexes ${fmt(v.tableBytes / 2 ** 20)} MiB)` : ''}${v.usedMemory ? ` (Redis used_memory ${fmt(v.usedMemory / 2 ** 20)} MiB)` : ''}`,
+    );
     if (seeding.length) lines.push('', `Seeding: ${seeding.join('; ')}.`);
   }
   const p = scale.prune;
@@ -260,11 +297,15 @@ function markdown(report) {
   if (report.skipped?.length) {
     lines.push('Left out of this run:', ...report.skipped.map((s) => `- ${s.label}: ${s.reason}`), '');
   }
-  if (report.deepImports?.length) lines.push(`⚠ Development run: ${report.deepImports.join(', ')} loaded from dist/ files because the package does not export them (BENCH_DEEP_IMPORT=1).`, '');
+  if (report.deepImports?.length)
+    lines.push(`⚠ Development run: ${report.deepImports.join(', ')} loaded from dist/ files because the package does not export them (BENCH_DEEP_IMPORT=1).`, '');
   lines.push(`## Summary: ${stackLine(report)} (requests/second · server CPU µs per request)`, '', ...summaryTable(report), '', '![chart](chart.svg)', '');
   lines.push(`## Targets (${stackLine(report)})`, '', ...targets(report), '');
   lines.push('## Scenarios in detail', '');
-  lines.push('"vs its limit": against the no-op-global-interceptor route plus hand-written Redis calls of the same platform for Redis contenders, else against the no-op-global-interceptor route (the required shape\'s own cost). "Redis round trips": commands the app process sent (counted in its ioredis client). "Redis commands run": calls in Redis\' `INFO commandstats` before and after the run, which also counts the commands a Lua script runs inside Redis. "SQL statements": statements the app sent through pg, BEGIN and COMMIT included.', '');
+  lines.push(
+    '"vs its limit": against the no-op-global-interceptor route plus hand-written Redis calls of the same platform for Redis contenders, else against the no-op-global-interceptor route (the required shape\'s own cost). "Redis round trips": commands the app process sent (counted in its ioredis client). "Redis commands run": calls in Redis\' `INFO commandstats` before and after the run, which also counts the commands a Lua script runs inside Redis. "SQL statements": statements the app sent through pg, BEGIN and COMMIT included.',
+    '',
+  );
   for (const scenario of report.scenarios) lines.push(...scenarioTable(report, scenario), '');
   lines.push('## Duplicate cookies', '', ...duplicateSection(report), '');
   lines.push('## Multi-process', '', ...multiSection(report), '');
@@ -294,7 +335,9 @@ function chart(report) {
   ];
   let legendX = 620;
   for (const [family, color] of Object.entries(COLORS)) {
-    out.push(`<rect x="${legendX}" y="30" width="12" height="12" fill="${color}"/><text x="${legendX + 16}" y="40">${family === 'other' ? 'other libraries' : family === 'limit' ? 'limits' : 'nest-session'}</text>`);
+    out.push(
+      `<rect x="${legendX}" y="30" width="12" height="12" fill="${color}"/><text x="${legendX + 16}" y="40">${family === 'other' ? 'other libraries' : family === 'limit' ? 'limits' : 'nest-session'}</text>`,
+    );
     legendX += family === 'nest-session' ? 110 : 120;
   }
   let y0 = top;

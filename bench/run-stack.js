@@ -16,7 +16,6 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const config = require('./config');
 const { stack, stackRequire, installedVersion, librarySource } = require('./stack');
 const { CONTENDERS, SCENARIOS, MULTI, DUPLICATE_COOKIE_HEADER, findContender } = require('./contenders');
@@ -57,14 +56,6 @@ function scenariosOf(contender) {
 function log(message) {
   const at = new Date().toISOString().slice(11, 19);
   console.log(`[bench ${at}] ${message}`);
-}
-
-function tryExec(command, args) {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
 }
 
 function machine() {
@@ -233,7 +224,9 @@ async function startAll(contenders, { log, skipped, instances = 1 }) {
 }
 
 function logRun(label, run) {
-  log(`${label.padEnd(48)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50?.toFixed(2) ?? '–'}  p99 ${run.p99?.toFixed(2) ?? '–'} ms  redis ${run.redisRoundTrips?.toFixed(2)}  sql ${run.sqlStatements?.toFixed(2)}  cpu ${run.cpuUsPerRequest?.toFixed(0)} us  other ${run.foreignCores?.toFixed(2)}${run.non2xx || run.errors ? `  NON-2XX ${run.non2xx} ERR ${run.errors}` : ''}`);
+  log(
+    `${label.padEnd(48)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50?.toFixed(2) ?? '–'}  p99 ${run.p99?.toFixed(2) ?? '–'} ms  redis ${run.redisRoundTrips?.toFixed(2)}  sql ${run.sqlStatements?.toFixed(2)}  cpu ${run.cpuUsPerRequest?.toFixed(0)} us  other ${run.foreignCores?.toFixed(2)}${run.non2xx || run.errors ? `  NON-2XX ${run.non2xx} ERR ${run.errors}` : ''}`,
+  );
 }
 
 /**
@@ -264,9 +257,17 @@ async function runMulti({ services, guard, skipped, stopLater }) {
     for (let round = 0; round < OPTIONS.rounds; round++) {
       const order = round % 2 === 0 ? groups : [...groups].reverse();
       for (const group of order) {
-        const entry = (results[group.key] ||= { contender: group.contender.id, label: group.contender.label, backend: group.contender.backend, processes: group.processes, rounds: [] });
+        const entry = (results[group.key] ||= {
+          contender: group.contender.id,
+          label: group.contender.label,
+          backend: group.contender.backend,
+          processes: group.processes,
+          rounds: [],
+        });
         try {
-          const run = await guard.run(pidsOf(group.servers, services), `multi ${scenarioId} ${group.key}`, () => measure(group.servers, scenario, services, round === 0 ? OPTIONS.firstWarmup : OPTIONS.warmup));
+          const run = await guard.run(pidsOf(group.servers, services), `multi ${scenarioId} ${group.key}`, () =>
+            measure(group.servers, scenario, services, round === 0 ? OPTIONS.firstWarmup : OPTIONS.warmup),
+          );
           entry.rounds.push(run);
           logRun(`multi ${scenarioId} r${round + 1} ${group.key}`, run);
         } catch (error) {
@@ -283,7 +284,10 @@ async function runMulti({ services, guard, skipped, stopLater }) {
 async function main() {
   const startedAt = new Date();
   const command = env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'node bench/run.js';
-  const envUsed = Object.entries(env).filter(([k]) => k.startsWith('BENCH_') && !['BENCH_STACK', 'BENCH_RESULTS_DIR', 'BENCH_LIBRARY_SOURCE'].includes(k)).map(([k, v]) => `${k}=${v}`).join(' ');
+  const envUsed = Object.entries(env)
+    .filter(([k]) => k.startsWith('BENCH_') && !['BENCH_STACK', 'BENCH_RESULTS_DIR', 'BENCH_LIBRARY_SOURCE'].includes(k))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   if (!fs.existsSync(path.join(librarySource, 'dist', 'index.js'))) {
     throw new Error(`nest-session is not installed in bench/stacks/${stack.name}: run \`npm run bench\` (it builds, packs and installs the library first).`);
   }
@@ -303,7 +307,9 @@ async function main() {
     else runnable.push(contender);
   }
   for (const s of skipped) log(`skipping ${s.id}: ${s.reason}`);
-  const deepImports = Object.keys(STORE_EXPORTS).flatMap((store) => STORE_EXPORTS[store]).filter((n, i, a) => a.indexOf(n) === i && findExport(n)?.deep);
+  const deepImports = Object.keys(STORE_EXPORTS)
+    .flatMap((store) => STORE_EXPORTS[store])
+    .filter((n, i, a) => a.indexOf(n) === i && findExport(n)?.deep);
   if (deepImports.length > 0) log(`BENCH_DEEP_IMPORT: loaded ${deepImports.join(', ')} from dist/ files (not exported by the package)`);
 
   if (services.redis) {
@@ -345,7 +351,9 @@ async function main() {
     const scenarios = SCENARIOS.filter((s) => OPTIONS.scenarios.includes(s.id));
     const runs = scenarios.reduce((n, s) => n + servers.filter((server) => scenariosOf(server.contender).includes(s.id)).length, 0) * OPTIONS.rounds;
     const estimate = runs * (OPTIONS.duration + OPTIONS.warmup + 0.8) + servers.length * OPTIONS.firstWarmup;
-    log(`${servers.length} contenders, ${scenarios.length} scenarios, ${OPTIONS.rounds} rounds = ${runs} runs, about ${Math.round(estimate / 60)} min${OPTIONS.multi ? ' before the multi-process part' : ''}`);
+    log(
+      `${servers.length} contenders, ${scenarios.length} scenarios, ${OPTIONS.rounds} rounds = ${runs} runs, about ${Math.round(estimate / 60)} min${OPTIONS.multi ? ' before the multi-process part' : ''}`,
+    );
     const warmed = new Set();
     for (const scenario of scenarios) {
       const inScenario = servers.filter((server) => scenariosOf(server.contender).includes(scenario.id));
@@ -376,7 +384,14 @@ async function main() {
       multi = await runMulti({ services, guard, skipped, stopLater: (...list) => extra.push(...list) });
     }
     if (OPTIONS.scale) {
-      scale = await runScale({ servers, services, options: OPTIONS, log, guard: (server, label, fn) => guard.run(pidsOf(server, services), label, fn), pidsOf: (server) => pidsOf(server, services)() });
+      scale = await runScale({
+        servers,
+        services,
+        options: OPTIONS,
+        log,
+        guard: (server, label, fn) => guard.run(pidsOf(server, services), label, fn),
+        pidsOf: (server) => pidsOf(server, services)(),
+      });
     }
   } finally {
     await cleanup();

@@ -41,7 +41,13 @@ async function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds the library first) or `npm run build`.');
   const all = listStacks();
   const names = process.env.BENCH_STACKS ? process.env.BENCH_STACKS.split(',') : all.map((s) => s.name);
-  const stacks = names.map((name) => all.find((s) => s.name === name) ?? (() => { throw new Error(`unknown stack ${name} (have ${all.map((s) => s.name).join(', ')})`); })());
+  const stacks = names.map(
+    (name) =>
+      all.find((s) => s.name === name) ??
+      (() => {
+        throw new Error(`unknown stack ${name} (have ${all.map((s) => s.name).join(', ')})`);
+      })(),
+  );
   const source = sourceRevision();
   const tarball = packLibrary();
   log(`packed ${path.basename(tarball)} from ${source ?? 'this checkout'}`);
@@ -65,7 +71,10 @@ async function main() {
   }
   fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
   const resultsDir = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(__dirname, 'results');
-  const written = writeOverview(resultsDir, stacks.map((s) => s.name));
+  const written = writeOverview(
+    resultsDir,
+    stacks.map((s) => s.name),
+  );
   if (written) log(`overview: ${path.relative(process.cwd(), written)}`);
   if (failures.length > 0) throw new Error(`failed: ${failures.join('; ')}`);
 }

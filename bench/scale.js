@@ -18,7 +18,10 @@ const { load, median, percentile, deleteBenchKeys, sleep } = require('./harness'
 const { sample, foreignCores } = require('./cpu');
 
 const SEED = 'nsbench';
-const sessionId = (i, seed = SEED) => createHash('sha256').update(seed + i).digest('base64url');
+const sessionId = (i, seed = SEED) =>
+  createHash('sha256')
+    .update(seed + i)
+    .digest('base64url');
 /** The same id, computed by PostgreSQL (base64 of 32 bytes is 44 characters with one '='). */
 const sqlSessionId = (seed) => `translate(rtrim(encode(sha256(convert_to('${seed}' || i, 'UTF8')), 'base64'), '='), '+/', '-_')`;
 
@@ -149,7 +152,9 @@ async function runScale({ servers, services, options, log, guard, pidsOf }) {
         const entry = (out.reads[key] ||= { contender: server.contender.id, size, rounds: [] });
         const run = await guard(server, `scale read ${size} ${server.contender.id}`, () => measureReads(server, pickCookie, options, options.warmup));
         entry.rounds.push(run);
-        log(`scale read ${String(size).padStart(8)} ${server.contender.id.padEnd(28)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50?.toFixed(2)} ms  p99 ${run.p99?.toFixed(2)} ms  redis ${run.redisRoundTrips?.toFixed(2)}  sql ${run.sqlStatements?.toFixed(2)}`);
+        log(
+          `scale read ${String(size).padStart(8)} ${server.contender.id.padEnd(28)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50?.toFixed(2)} ms  p99 ${run.p99?.toFixed(2)} ms  redis ${run.redisRoundTrips?.toFixed(2)}  sql ${run.sqlStatements?.toFixed(2)}`,
+        );
       }
     }
     for (const entry of Object.values(out.reads)) {
@@ -236,12 +241,14 @@ async function runPrune({ server, services, options, cookies, log, out, pidsOf }
     p99DuringPrune: percentile(sorted, 99),
     baseline,
     p99Added: baseline ? percentile(sorted, 99) - baseline.p99 : null,
-    sqlStatementsDuringRun: (after.pgQueries - before.pgQueries),
+    sqlStatementsDuringRun: after.pgQueries - before.pgQueries,
     foreignCores: load_ ? load_.foreign : null,
     errors: run.summary.errors + run.summary.timeouts,
     non2xx: run.summary.non2xx,
   };
-  log(`scale: prune deleted ${result.deleted} rows in ${result.pruneSeconds.toFixed(1)} s; reads meanwhile ${result.rpsDuringPrune.toFixed(0)} req/s, p99 ${result.p99DuringPrune?.toFixed(2)} ms (baseline ${baseline?.p99?.toFixed(2)} ms)`);
+  log(
+    `scale: prune deleted ${result.deleted} rows in ${result.pruneSeconds.toFixed(1)} s; reads meanwhile ${result.rpsDuringPrune.toFixed(0)} req/s, p99 ${result.p99DuringPrune?.toFixed(2)} ms (baseline ${baseline?.p99?.toFixed(2)} ms)`,
+  );
   return result;
 }
 

@@ -318,17 +318,22 @@ async function main() {
         process.exit(0);
       }
     } catch (error) {
-      process.send({ type: 'error', id: message.id, message: String(error && error.stack || error) });
+      process.send({ type: 'error', id: message.id, message: String((error && error.stack) || error) });
     }
   });
-  const versions = { node: process.versions.node, nest: installedVersion('@nestjs/core'), platform: installedVersion(contender.platform === 'fastify' ? 'fastify' : 'express'), stack: stack.name };
+  const versions = {
+    node: process.versions.node,
+    nest: installedVersion('@nestjs/core'),
+    platform: installedVersion(contender.platform === 'fastify' ? 'fastify' : 'express'),
+    stack: stack.name,
+  };
   process.send({ type: 'ready', port, versions });
 }
 
 // The runner owns this process: when it goes, so does the server.
 process.on('disconnect', () => process.exit(0));
 main().catch((error) => {
-  console.error(`[${contender.id}] failed to start: ${error && error.stack || error}`);
-  if (process.send) process.send({ type: 'failed', message: String(error && error.message || error) });
+  console.error(`[${contender.id}] failed to start: ${(error && error.stack) || error}`);
+  if (process.send) process.send({ type: 'failed', message: String((error && error.message) || error) });
   process.exit(1);
 });

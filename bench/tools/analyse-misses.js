@@ -27,7 +27,10 @@ const f1 = (v) => (v === null || v === undefined ? '–' : v.toFixed(1));
 function byPackageTable(ours, theirs) {
   const names = [...new Set([...ours.analysis.byCategory, ...theirs.analysis.byCategory].map(([name]) => name))];
   const get = (result, name) => result.analysis.byCategory.find(([n]) => n === name)?.[1] ?? 0;
-  const rows = names.map((name) => [name, get(ours, name), get(theirs, name)]).filter(([, a, b]) => a >= 1 || b >= 1).sort((x, y) => y[1] - y[2] - (x[1] - x[2]));
+  const rows = names
+    .map((name) => [name, get(ours, name), get(theirs, name)])
+    .filter(([, a, b]) => a >= 1 || b >= 1)
+    .sort((x, y) => y[1] - y[2] - (x[1] - x[2]));
   return [
     `| package (self time) | ${ours.id} µs/req | ${theirs.id} µs/req | difference |`,
     '|---|---:|---:|---:|',
@@ -65,10 +68,19 @@ async function main() {
     const ours = await profiled(miss.contender, miss.scenario);
     const theirs = await profiled(miss.reference, miss.scenario);
     lines.push(`## Target ${miss.target}: ${miss.contender} vs ${miss.reference}, scenario ${miss.scenario} — missed (${miss.missedBy})`, '');
-    lines.push(`In the run: ${Math.round(miss.m.rps)} vs ${Math.round(miss.ref.rps)} req/s, ${Math.round(miss.m.cpuUsPerRequest)} vs ${Math.round(miss.ref.cpuUsPerRequest)} µs CPU/req.`, '');
+    lines.push(
+      `In the run: ${Math.round(miss.m.rps)} vs ${Math.round(miss.ref.rps)} req/s, ${Math.round(miss.m.cpuUsPerRequest)} vs ${Math.round(miss.ref.cpuUsPerRequest)} µs CPU/req.`,
+      '',
+    );
     lines.push(...byPackageTable(ours, theirs), '');
     if (ours.analysis.inclusive.length) {
-      lines.push(`nest-session's heaviest functions in ${miss.contender} (inclusive of what they call synchronously, µs/req): ${ours.analysis.inclusive.slice(0, 6).map(([name, v]) => `\`${name.replace(/^(\S+) dist\//, '$1 ')}\` ${f1(v)}`).join(' · ')}`, '');
+      lines.push(
+        `nest-session's heaviest functions in ${miss.contender} (inclusive of what they call synchronously, µs/req): ${ours.analysis.inclusive
+          .slice(0, 6)
+          .map(([name, v]) => `\`${name.replace(/^(\S+) dist\//, '$1 ')}\` ${f1(v)}`)
+          .join(' · ')}`,
+        '',
+      );
     }
   }
   fs.writeFileSync(path.join(out, 'README.md'), `${lines.join('\n')}\n`);

@@ -48,7 +48,9 @@ async function main() {
           return { ...summary, cpuUs: (after.cpuUs - before.cpuUs) / summary.sent };
         });
         results.get(server.contender.id).push(run);
-        console.log(`r${round + 1} ${server.contender.id.padEnd(34)} ${run.rps.toFixed(0).padStart(6)} req/s  p99 ${run.p99.toFixed(2)} ms  cpu ${run.cpuUs.toFixed(1)} µs/req  other ${run.foreignCores?.toFixed(2)}`);
+        console.log(
+          `r${round + 1} ${server.contender.id.padEnd(34)} ${run.rps.toFixed(0).padStart(6)} req/s  p99 ${run.p99.toFixed(2)} ms  cpu ${run.cpuUs.toFixed(1)} µs/req  other ${run.foreignCores?.toFixed(2)}`,
+        );
       }
     }
     const bare = median(results.get(IDS[0]).map((r) => r.cpuUs));
@@ -57,7 +59,9 @@ async function main() {
     for (const id of IDS) {
       const runs = results.get(id);
       const cpu = median(runs.map((r) => r.cpuUs));
-      console.log(`| ${findContender(id).label} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p99)).toFixed(2)} | ${cpu.toFixed(1)} | +${(cpu - bare).toFixed(1)} (${(((cpu - bare) / bare) * 100).toFixed(0)}%) |`);
+      console.log(
+        `| ${findContender(id).label} | ${median(runs.map((r) => r.rps)).toFixed(0)} | ${median(runs.map((r) => r.p99)).toFixed(2)} | ${cpu.toFixed(1)} | +${(cpu - bare).toFixed(1)} (${(((cpu - bare) / bare) * 100).toFixed(0)}%) |`,
+      );
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

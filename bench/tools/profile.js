@@ -66,7 +66,11 @@ function analyse(file, requests, cpuUsPerRequest = null) {
   // Samples are taken on wall-clock ticks; on a shared machine a descheduled process still
   // collects them. When the process' own CPU time is known, shares of it are reported instead.
   const us = cpuUsPerRequest ? (samples) => (samples / busy) * cpuUsPerRequest : (samples) => (samples * interval) / requests;
-  const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, samples]) => [name, us(samples)]);
+  const top = (map, n) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, samples]) => [name, us(samples)]);
   return { requests, interval, scaled: Boolean(cpuUsPerRequest), busy: us(busy), byCategory: top(byCategory, 20), self: top(self, 25), inclusive: top(inclusive, 25) };
 }
 
@@ -130,7 +134,8 @@ async function main() {
 
 module.exports = { profileContender, analyse, format };
 
-if (require.main === module) main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
