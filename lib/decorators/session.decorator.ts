@@ -15,7 +15,9 @@ export const USES_SESSION = 'nest-session:uses-session';
  * Not to be confused with `Session` from `@nestjs/common`, which returns `req.session`: that is
  * only set with the `requestSession: true` option. Import `Session` from 'nest-session'.
  */
-export const Session = createParamDecorator(
+// Typed by hand: the inferred type names Nest 12's `ParameterDecoratorOptions`, which Nest 11's
+// typings lack, so the shipped .d.ts would not compile in a Nest 11 app.
+export const Session: (key?: string) => ParameterDecorator = createParamDecorator(
   (key: string | undefined, context: ExecutionContext) => {
     const session = RequestSession.find(context.switchToHttp().getRequest())?.session;
     if (!session) {
