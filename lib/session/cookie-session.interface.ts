@@ -35,20 +35,16 @@ export class CookieSessionInterface extends SessionInterface {
     return { state: this.fresh(null, now), cookieSent: cookies.length > 0, resign: false, detached: false };
   }
 
-  async save(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<void> {
+  protected async persist(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<boolean> {
     const { state } = opened;
     const now = Date.now();
-    if (state.accessed) this.cookie.vary(response);
     const snapshot = state.snapshot();
     const modified = state.forceSave || hasChanges(snapshot);
-    if (state.isEmpty()) {
-      if (opened.cookieSent && (modified || state.destroyed)) this.cookie.remove(request, response);
-      return;
-    }
+    if (state.isEmpty()) return opened.cookieSent && (modified || state.destroyed) && this.cookie.remove(request, response);
     const permanent = state.permanent;
     const refresh = permanent && this.options.refreshEachRequest;
     const due = modified || state.regenerated || state.origin.isNew || refresh || opened.resign || this.lifetime.idleRefreshDue(state.origin.touchedAt, now);
-    if (!due) return;
+    if (!due) return false;
     // The cookie is the only copy of this session: with the response gone, nothing can be saved.
     if (http.headersSent(response)) throw new LateCookieError();
     const value = this.codec.encode({ data: snapshot.data, createdAt: state.origin.createdAt }, now);
@@ -56,9 +52,9 @@ export class CookieSessionInterface extends SessionInterface {
     if (size > COOKIE_LIMIT) {
       throw new SessionTooLargeError(size, COOKIE_LIMIT, 'Browsers drop larger cookies: keep less in the session or configure a server-side store.');
     }
-    this.cookie.set(request, response, value, permanent, now);
     state.markSaved(snapshot.data, now);
     opened.resign = false;
+    return this.cookie.set(request, response, value, permanent, now);
   }
 
   /** A cookie session has no id to change: the next cookie is a new one, with a new creation time. */

@@ -60,48 +60,43 @@ export class ServerSessionInterface extends SessionInterface {
     return opened(state, signed.keyIndex > 0);
   }
 
-  async save(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<void> {
+  protected async persist(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<boolean> {
     const { state } = opened;
-    if (opened.detached) return;
-    if (state.accessed) this.cookie.vary(response);
+    if (opened.detached) return false;
     const now = Date.now();
     const id = state.origin.id as string;
     const permanent = state.permanent;
     const snapshot = state.snapshot();
 
     if (state.origin.isNew) {
-      if (state.isEmpty()) {
-        if (opened.cookieSent && state.destroyed) this.cookie.remove(request, response);
-        return;
-      }
+      if (state.isEmpty()) return opened.cookieSent && state.destroyed && this.cookie.remove(request, response);
       // A new session exists only through the cookie it is about to get: with the response gone,
       // storing it would only leave an orphan record behind.
       if (http.headersSent(response)) throw new LateCookieError();
       this.checkSize(snapshot.data);
       await this.write(id, { create: true, set: snapshot.data, unset: [], ...this.times(state, now), userId: this.userIdOf(snapshot.data) });
-      this.cookie.set(request, response, this.signer.sign(id), permanent, now);
       state.markSaved(snapshot.data, now);
-      return;
+      return this.cookie.set(request, response, this.signer.sign(id), permanent, now);
     }
 
     if (state.forceSave || hasChanges(snapshot)) return this.patch(opened, snapshot, request, response, now);
 
     const refresh = permanent && this.options.refreshEachRequest;
+    let resign = opened.resign;
+    opened.resign = false;
     if (refresh || this.lifetime.idleRefreshDue(state.origin.touchedAt, now)) {
       if (now - state.origin.touchedAt >= this.lifetime.touchInterval) {
         const alive = await this.calls.run('touch', () => this.store.touch(id, now, this.options.lifetime));
         // Gone meanwhile (see patch): leave the cookie to the request that ended it.
         if (!alive) {
           this.forget(state, now);
-          return;
+          return false;
         }
         state.markSaved(snapshot.data, now);
       }
-      if (refresh) this.cookie.set(request, response, this.signer.sign(id), permanent, now);
-    } else if (opened.resign) {
-      this.cookie.set(request, response, this.signer.sign(id), permanent, now);
+      resign ||= refresh;
     }
-    opened.resign = false;
+    return resign && this.cookie.set(request, response, this.signer.sign(id), permanent, now);
   }
 
   async regenerate(state: SessionState): Promise<void> {
@@ -115,24 +110,24 @@ export class ServerSessionInterface extends SessionInterface {
     state.destroyed = true;
   }
 
-  /** Writes the change-set of an existing session. */
-  private async patch(opened: OpenedSession, snapshot: SessionSnapshot, request: http.PlatformRequest, response: http.PlatformResponse, now: number): Promise<void> {
+  /** Writes the change-set of an existing session; true when it wrote the cookie. */
+  private async patch(opened: OpenedSession, snapshot: SessionSnapshot, request: http.PlatformRequest, response: http.PlatformResponse, now: number): Promise<boolean> {
     const { state } = opened;
     const id = state.origin.id as string;
     const set = state.forceSave ? { ...snapshot.data } : snapshot.set;
     this.checkSize(snapshot.data);
     const outcome = await this.write(id, { create: false, set, unset: snapshot.unset, ...this.times(state, now), userId: this.userIdChange(set, snapshot.unset) });
+    opened.resign = false;
     if (outcome === 'saved') {
-      this.cookie.set(request, response, this.signer.sign(id), state.permanent, now);
+      const permanent = state.permanent;
       state.markSaved(snapshot.data, now);
-      opened.resign = false;
-      return;
+      return this.cookie.set(request, response, this.signer.sign(id), permanent, now);
     }
     // 'deleted': this save emptied the session, so its cookie goes. 'missing': another request
     // destroyed or regenerated it meanwhile and already sent the browser the right cookie (none
     // after a logout, the new id after a login); this late response must not overwrite that.
-    if (outcome === 'deleted') this.cookie.remove(request, response);
     this.forget(state, now);
+    return outcome === 'deleted' && this.cookie.remove(request, response);
   }
 
   private write(id: string, write: SessionWrite) {

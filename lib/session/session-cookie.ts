@@ -13,20 +13,23 @@ type CookieOptions = Pick<ResolvedSessionOptions, 'cookie' | 'lifetime'>;
 export class SessionCookie {
   constructor(private readonly options: CookieOptions) {}
 
-  /** Sets the cookie; a permanent session's cookie gets Expires and Max-Age = now + lifetime. */
-  set(request: http.PlatformRequest, response: http.PlatformResponse, value: string, permanent: boolean, now: number): void {
+  /**
+   * Sets the cookie; a permanent session's cookie gets Expires and Max-Age = now + lifetime.
+   * Returns `true`; `false` when the response had already left.
+   */
+  set(request: http.PlatformRequest, response: http.PlatformResponse, value: string, permanent: boolean, now: number): boolean {
     const { lifetime } = this.options;
     const attributes = this.attributes(request, permanent ? new Date(now + lifetime) : undefined);
     if (permanent) attributes.maxAge = Math.floor(lifetime / 1000);
-    this.write(response, serializeCookie(this.options.cookie.name, value, attributes));
+    return this.write(response, serializeCookie(this.options.cookie.name, value, attributes));
   }
 
-  /** Deletes the cookie with the same Path, Domain and flags it was set with. */
-  remove(request: http.PlatformRequest, response: http.PlatformResponse): void {
-    this.write(response, serializeDeletion(this.options.cookie.name, this.attributes(request)));
+  /** Deletes the cookie with the same Path, Domain and flags it was set with; `false` when too late. */
+  remove(request: http.PlatformRequest, response: http.PlatformResponse): boolean {
+    return this.write(response, serializeDeletion(this.options.cookie.name, this.attributes(request)));
   }
 
-  /** Marks a response whose content depended on the session. */
+  /** Marks a response whose content depended on the session (a response that sets the cookie already is). */
   vary(response: http.PlatformResponse): void {
     if (!http.headersSent(response)) http.varyOnCookie(response);
   }
@@ -49,11 +52,13 @@ export class SessionCookie {
     };
   }
 
-  private write(response: http.PlatformResponse, header: string): void {
-    if (http.headersSent(response)) return;
+  /** The one pass over the response's headers of a save that writes the cookie. */
+  private write(response: http.PlatformResponse, header: string): boolean {
+    if (http.headersSent(response)) return false;
     http.setCookieHeader(response, this.options.cookie.name, header);
     http.varyOnCookie(response);
     http.keepOutOfSharedCaches(response);
+    return true;
   }
 }
 

@@ -42,9 +42,24 @@ export abstract class SessionInterface {
 
   /**
    * Flask's `save_session`: writes what changed and sets, refreshes or deletes the cookie.
-   * Does nothing for a session that was never changed and needs no refresh.
+   * Does nothing for a session that was never changed and needs no refresh. A response whose
+   * content depended on the session gets `Vary: Cookie` (Flask CVE-2023-30861), once: with the
+   * cookie when one is written, else here, also when the save fails.
    */
-  abstract save(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<void>;
+  async save(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<void> {
+    let cookieWritten = false;
+    try {
+      cookieWritten = await this.persist(opened, request, response);
+    } finally {
+      if (!cookieWritten && opened.state.accessed) this.cookie.vary(response);
+    }
+  }
+
+  /**
+   * What `save` does for this kind: stores what changed (in the cookie or the store) and decides
+   * the cookie. Returns `true` when it wrote a Set-Cookie header (which carries `Vary: Cookie`).
+   */
+  protected abstract persist(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<boolean>;
 
   /** Keeps the data under a new identity and ends the old one (fixation defence on login). */
   abstract regenerate(state: SessionState): Promise<void>;

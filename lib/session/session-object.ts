@@ -1,4 +1,3 @@
-import { assertSafeKey } from '../codecs/tagged-json.codec';
 import { SessionDataError } from '../errors/session.errors';
 import type { FlashedMessagesOptions, Session } from '../interfaces/session.interface';
 import { FLASHES_KEY, PERMANENT_KEY, hasChanges, type SessionState } from './session-state';
@@ -61,9 +60,8 @@ export class SessionObject implements Session {
   set(key: string, value: unknown): this {
     if (typeof key !== 'string') throw new SessionDataError('session keys must be strings');
     if (value === undefined) throw new SessionDataError(`cannot set ${JSON.stringify(key)} to undefined; use delete()`);
-    assertSafeKey(key);
     const state = this[STATE];
-    // Encoded now, so a value the codec refuses fails here, naming the key, and not at save time.
+    // Encoded now, so a value (or key) the codec refuses fails here, naming the key, and not at save time.
     state.codec.encode({ [key]: value });
     state.accessed = true;
     state.write(key, value);

@@ -41,6 +41,8 @@ export class SessionState {
   origin: SessionOrigin;
   private baseline: StoredData;
   private readonly values = new Map<string, unknown>();
+  /** Keys given a value by `write` (not only read) since loading. */
+  private readonly written = new Set<string>();
   private readonly removed = new Set<string>();
   /** A save was asked for with `modified = true`. */
   forceSave = false;
@@ -76,16 +78,19 @@ export class SessionState {
 
   write(key: string, value: unknown): void {
     this.values.set(key, value);
+    this.written.add(key);
     this.removed.delete(key);
   }
 
   remove(key: string): void {
     this.values.delete(key);
+    this.written.delete(key);
     if (Object.hasOwn(this.baseline, key)) this.removed.add(key);
   }
 
   removeAll(): void {
     this.values.clear();
+    this.written.clear();
     for (const key of Object.keys(this.baseline)) this.removed.add(key);
   }
 
@@ -107,24 +112,31 @@ export class SessionState {
   /**
    * One encoding pass over the keys this request touched: the full data as it stands now, and
    * the keys written or removed since loading (nested mutations found by comparing encodings).
+   * A key that was only read and holds no object cannot have changed, so it is not encoded again;
+   * with nothing changed, the data is the baseline itself (nothing is copied).
    */
   snapshot(): SessionSnapshot {
+    let set: StoredData | undefined;
+    let encodedValues: StoredData | undefined;
+    for (const [key, value] of this.values) {
+      if (!this.written.has(key) && (value === null || typeof value !== 'object')) continue;
+      const encoded = this.codec.encode(value);
+      (encodedValues ??= {})[key] = encoded;
+      if (!Object.hasOwn(this.baseline, key) || JSON.stringify(encoded) !== JSON.stringify(this.baseline[key])) (set ??= {})[key] = encoded;
+    }
+    const unset = this.removed.size === 0 ? [] : [...this.removed].filter((key) => Object.hasOwn(this.baseline, key));
+    if (!set && unset.length === 0) return { data: this.baseline, set: {}, unset };
     const data: StoredData = {};
     for (const key of Object.keys(this.baseline)) if (!this.removed.has(key)) data[key] = this.baseline[key];
-    const set: StoredData = {};
-    for (const [key, value] of this.values) {
-      const encoded = this.codec.encode(value);
-      data[key] = encoded;
-      if (!Object.hasOwn(this.baseline, key) || JSON.stringify(encoded) !== JSON.stringify(this.baseline[key])) set[key] = encoded;
-    }
-    const unset = [...this.removed].filter((key) => Object.hasOwn(this.baseline, key));
-    return { data, set, unset };
+    Object.assign(data, encodedValues);
+    return { data, set: set ?? {}, unset };
   }
 
   /** After a successful save: what was saved becomes the new baseline. */
   markSaved(data: StoredData, touchedAt: number): void {
     this.baseline = data;
     this.values.clear();
+    this.written.clear();
     this.removed.clear();
     this.forceSave = false;
     this.regenerated = false;
@@ -136,6 +148,7 @@ export class SessionState {
     this.origin = { id, isNew: true, createdAt: now, touchedAt: now };
     this.baseline = data;
     this.values.clear();
+    this.written.clear();
     this.removed.clear();
     this.forceSave = false;
     this.flashes = undefined;
@@ -147,6 +160,7 @@ export class SessionState {
     this.origin = { id, isNew: true, createdAt: now, touchedAt: now };
     this.baseline = data;
     this.values.clear();
+    this.written.clear();
     this.removed.clear();
     this.regenerated = true;
   }

@@ -41,9 +41,14 @@ export function getHeader(response: PlatformResponse, name: string): string | st
   return typeof value === 'number' ? String(value) : value;
 }
 
-export function setHeader(response: PlatformResponse, name: string, value: string | string[]): void {
+/**
+ * Sets a header. `current` is its value as read just before (`undefined`: not set), so a header
+ * the response does not have yet costs one call: Fastify's `header()` appends to a Set-Cookie
+ * already there, so only an existing one is removed first.
+ */
+export function setHeader(response: PlatformResponse, name: string, value: string | string[], current?: string | string[]): void {
   if (isFastifyReply(response)) {
-    response.removeHeader(name);
+    if (current !== undefined) response.removeHeader(name);
     response.header(name, value);
   } else {
     response.setHeader(name, value);
@@ -53,20 +58,28 @@ export function setHeader(response: PlatformResponse, name: string, value: strin
 /** Replaces this cookie's Set-Cookie (a second save in one request must not send two). */
 export function setCookieHeader(response: PlatformResponse, name: string, header: string): void {
   const current = getHeader(response, 'set-cookie');
-  const others = (Array.isArray(current) ? current : current ? [current] : []).filter((h) => !h.startsWith(`${name}=`));
-  setHeader(response, 'set-cookie', [...others, header]);
+  if (current === undefined) {
+    setHeader(response, 'set-cookie', header);
+    return;
+  }
+  const others = (Array.isArray(current) ? current : [current]).filter((h) => !h.startsWith(`${name}=`));
+  setHeader(response, 'set-cookie', [...others, header], current);
 }
 
 /** Adds `Cookie` to `Vary`, keeping what is there. */
 export function varyOnCookie(response: PlatformResponse): void {
   const current = getHeader(response, 'vary');
-  const text = Array.isArray(current) ? current.join(', ') : (current ?? '');
+  if (current === undefined) {
+    setHeader(response, 'vary', 'Cookie');
+    return;
+  }
+  const text = Array.isArray(current) ? current.join(', ') : current;
   const tokens = text
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
   if (tokens.some((t) => t === '*' || t.toLowerCase() === 'cookie')) return;
-  setHeader(response, 'vary', [...tokens, 'Cookie'].join(', '));
+  setHeader(response, 'vary', [...tokens, 'Cookie'].join(', '), current);
 }
 
 /**
@@ -75,14 +88,18 @@ export function varyOnCookie(response: PlatformResponse): void {
  */
 export function keepOutOfSharedCaches(response: PlatformResponse): void {
   const current = getHeader(response, 'cache-control');
-  const text = Array.isArray(current) ? current.join(', ') : (current ?? '');
+  if (current === undefined) {
+    setHeader(response, 'cache-control', 'private');
+    return;
+  }
+  const text = Array.isArray(current) ? current.join(', ') : current;
   const directives = text
     .split(',')
     .map((d) => d.trim())
     .filter((d) => d && !/^(public|s-maxage=.*)$/i.test(d));
   if (directives.some((d) => /^(private|no-store)$/i.test(d))) {
-    if (directives.length !== text.split(',').filter((d) => d.trim()).length) setHeader(response, 'cache-control', directives.join(', '));
+    if (directives.length !== text.split(',').filter((d) => d.trim()).length) setHeader(response, 'cache-control', directives.join(', '), current);
     return;
   }
-  setHeader(response, 'cache-control', ['private', ...directives].join(', '));
+  setHeader(response, 'cache-control', ['private', ...directives].join(', '), current);
 }

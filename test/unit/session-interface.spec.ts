@@ -18,6 +18,7 @@ const OLD_SECRET = 'an-older-secret-of-thirty-two-characters!';
 interface Outcome {
   setCookie: string[];
   vary: string | undefined;
+  cacheControl: string | undefined;
   opened: OpenedSession;
 }
 
@@ -41,7 +42,12 @@ async function cycle(
   await handle(opened, res);
   await sessions.save(opened, req, res);
   const header = res.getHeader('set-cookie');
-  return { setCookie: header === undefined ? [] : ([] as string[]).concat(header as string[]), vary: res.getHeader('vary') as string | undefined, opened };
+  return {
+    setCookie: header === undefined ? [] : ([] as string[]).concat(header as string[]),
+    vary: res.getHeader('vary') as string | undefined,
+    cacheControl: res.getHeader('cache-control') as string | undefined,
+    opened,
+  };
 }
 
 const cookieOf = (outcome: Outcome) => outcome.setCookie[0]?.slice(0, outcome.setCookie[0].indexOf(';'));
@@ -92,6 +98,43 @@ describe.each(kinds().map((k) => [k.kind, k] as const))('the %s session interfac
     expect(outcome.opened.state.origin.isNew).toBe(false);
     expect(outcome.setCookie).toEqual([]);
     expect(outcome.vary).toBe('Cookie');
+  });
+
+  it('existing, an object read and changed in place: the change is found and saved', async () => {
+    const first = cookieOf(await cycle(sessions, undefined, write('cart', { items: ['a'] })));
+    const outcome = await cycle(sessions, first, (opened) => {
+      opened.state.accessed = true;
+      (opened.state.read('cart') as { items: string[] }).items.push('b');
+    });
+    expect(outcome.setCookie).toHaveLength(1);
+    expect((await cycle(sessions, cookieOf(outcome) ?? first)).opened.state.read('cart')).toEqual({ items: ['a', 'b'] });
+  });
+
+  it('existing, values read and one written back unchanged: no Set-Cookie, nothing written', async () => {
+    const first = await cycle(sessions, undefined, (opened) => {
+      write('user', 11)(opened);
+      write('cart', { items: ['a'] })(opened);
+    });
+    const before = store ? await store.get(first.opened.state.origin.id!) : null;
+    const outcome = await cycle(sessions, cookieOf(first), (opened) => {
+      opened.state.accessed = true;
+      opened.state.read('cart');
+      opened.state.write('user', opened.state.read('user'));
+    });
+    expect(outcome.setCookie).toEqual([]);
+    expect(outcome.vary).toBe('Cookie');
+    if (store) expect(await store.get(first.opened.state.origin.id!)).toEqual(before);
+  });
+
+  it('a cookie written beside headers the app set: Vary and Cache-Control keep them and say Cookie and private once', async () => {
+    const outcome = await cycle(sessions, undefined, (opened, response) => {
+      response.setHeader('vary', 'Accept-Encoding');
+      response.setHeader('cache-control', 'public, max-age=60');
+      write('user', 12)(opened);
+    });
+    expect(outcome.setCookie).toHaveLength(1);
+    expect(outcome.vary).toBe('Accept-Encoding, Cookie');
+    expect(outcome.cacheControl).toBe('private, max-age=60');
   });
 
   it('existing and emptied: the cookie is deleted and the record removed', async () => {
