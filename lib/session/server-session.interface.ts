@@ -41,7 +41,8 @@ export class ServerSessionInterface extends SessionInterface {
     const cookies = this.cookie.values(request);
     const opened = (state: SessionState, resign = false, detached = false): OpenedSession => ({ state, cookieSent: cookies.length > 0, resign, detached });
     let signed: { id: string; keyIndex: number } | null = null;
-    for (const value of cookies) if ((signed = this.signer.unsign(value))) break;
+    let value = '';
+    for (value of cookies) if ((signed = this.signer.unsign(value))) break;
     if (!signed) return opened(this.fresh(generateSessionId(), now));
     const id = signed.id;
     let record;
@@ -57,7 +58,9 @@ export class ServerSessionInterface extends SessionInterface {
       return opened(this.fresh(generateSessionId(), now));
     }
     const state = new SessionState({ id, isNew: false, createdAt: record.createdAt, touchedAt: record.touchedAt }, record.data, this.values);
-    return opened(state, signed.keyIndex > 0);
+    const session = opened(state, signed.keyIndex > 0);
+    if (signed.keyIndex === 0) session.signedId = { id, value };
+    return session;
   }
 
   protected async persist(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<boolean> {
@@ -96,7 +99,7 @@ export class ServerSessionInterface extends SessionInterface {
       }
       resign ||= refresh;
     }
-    return resign && this.cookie.set(request, response, this.signer.sign(id), permanent, now);
+    return resign && this.cookie.set(request, response, this.signedCookie(opened, id), permanent, now);
   }
 
   async regenerate(state: SessionState): Promise<void> {
@@ -121,13 +124,18 @@ export class ServerSessionInterface extends SessionInterface {
     if (outcome === 'saved') {
       const permanent = state.permanent;
       state.markSaved(snapshot.data, now);
-      return this.cookie.set(request, response, this.signer.sign(id), permanent, now);
+      return this.cookie.set(request, response, this.signedCookie(opened, id), permanent, now);
     }
     // 'deleted': this save emptied the session, so its cookie goes. 'missing': another request
     // destroyed or regenerated it meanwhile and already sent the browser the right cookie (none
     // after a logout, the new id after a login); this late response must not overwrite that.
     this.forget(state, now);
     return outcome === 'deleted' && this.cookie.remove(request, response);
+  }
+
+  /** The cookie value of `id`: the one the request sent when it is current, else signed now. */
+  private signedCookie(opened: OpenedSession, id: string): string {
+    return opened.signedId?.id === id ? opened.signedId.value : this.signer.sign(id);
   }
 
   private write(id: string, write: SessionWrite) {

@@ -15,6 +15,11 @@ export interface OpenedSession {
   cookieSent: boolean;
   /** The cookie verified with an older secret: send it again, signed with the current one. */
   resign: boolean;
+  /**
+   * Server kind: the signed id as the request sent it, when it verified with the current secret.
+   * Signing is deterministic, so sending this id's cookie again needs no new HMAC.
+   */
+  signedId?: { id: string; value: string };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ValueCodec } from '../codecs/codec.interface';
-import type { StoredData } from '../stores/session-store';
+import type { JsonValue, StoredData } from '../stores/session-store';
 
 /** Flask's keys: the permanent flag and the flash queue live in the data, as Flask keeps them. */
 export const PERMANENT_KEY = '_permanent';
@@ -122,7 +122,7 @@ export class SessionState {
       if (!this.written.has(key) && (value === null || typeof value !== 'object')) continue;
       const encoded = this.codec.encode(value);
       (encodedValues ??= {})[key] = encoded;
-      if (!Object.hasOwn(this.baseline, key) || JSON.stringify(encoded) !== JSON.stringify(this.baseline[key])) (set ??= {})[key] = encoded;
+      if (!Object.hasOwn(this.baseline, key) || !sameEncoding(encoded, this.baseline[key])) (set ??= {})[key] = encoded;
     }
     const unset = this.removed.size === 0 ? [] : [...this.removed].filter((key) => Object.hasOwn(this.baseline, key));
     if (!set && unset.length === 0) return { data: this.baseline, set: {}, unset };
@@ -164,4 +164,10 @@ export class SessionState {
     this.removed.clear();
     this.regenerated = true;
   }
+}
+
+/** Equal as stored: primitives compare directly, anything else by its JSON text. */
+function sameEncoding(a: JsonValue, b: JsonValue): boolean {
+  if (a === null || typeof a !== 'object' || b === null || typeof b !== 'object') return a === b;
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -23,24 +23,41 @@ export class StoreCalls {
     this.bound = storeTimeout + OUTER_GRACE;
   }
 
-  async run<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.bound} ms`)), this.bound);
+  run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    // One promise and one timer per call: this runs on every request that opens a session.
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown): void => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        if (isPermanent(error)) {
+          reject(error);
+          return;
+        }
+        this.logger.error(`session store ${operation} failed: ${(error as Error)?.message ?? error}`);
+        reject(new SessionStoreUnavailableError(operation, error));
+      };
+      const timer = setTimeout(() => {
+        fail(new Error(`no answer within ${this.bound} ms`));
+      }, this.bound);
+      let pending: Promise<T>;
+      try {
+        pending = call();
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      pending.then((value) => {
+        clearTimeout(timer);
+        settled = true;
+        resolve(value);
+      }, fail);
     });
-    try {
-      return await Promise.race([call(), timeout]);
-    } catch (error) {
-      if (isPermanent(error)) throw error;
-      this.logger.error(`session store ${operation} failed: ${(error as Error)?.message ?? error}`);
-      throw new SessionStoreUnavailableError(operation, error);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
 
 /** Errors that are not outages: a missing table or column stays missing however often one retries. */
-function isPermanent(error: unknown): boolean {
+function isPermanent(error: unknown): error is SessionSchemaError {
   return error instanceof SessionSchemaError;
 }

@@ -55,6 +55,9 @@ export const REDIS_FAIL_FAST = {
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
 
+/** Slots of the save script's ARGV that the store fills or updates between rounds (0 is the deadline). */
+const SAVE_ARG = { now: 5, indexedUser: 8, indexedUntil: 9, pairs: 10 } as const;
+
 /** Retries of a save or touch that found its owner's index entry too short (normally one). */
 const MAX_INDEX_ROUNDS = 3;
 
@@ -99,10 +102,12 @@ export class RedisSessionStore extends SessionStore {
 
   async get(id: string): Promise<SessionRecord | null> {
     const hash = await this.live().hgetall(this.sessionKey(id));
-    const data = Object.entries(hash).filter(([field]) => field.startsWith(DATA_PREFIX));
-    if (data.length === 0) return null;
+    const entries: [string, JsonValue][] = [];
+    for (const field of Object.keys(hash)) if (field.startsWith(DATA_PREFIX)) entries.push([field.slice(DATA_PREFIX.length), JSON.parse(hash[field]) as JsonValue]);
+    if (entries.length === 0) return null;
     return {
-      data: Object.fromEntries(data.map(([field, json]) => [field.slice(DATA_PREFIX.length), JSON.parse(json) as JsonValue])),
+      // fromEntries defines own properties: a stored key named __proto__ stays a key.
+      data: Object.fromEntries(entries),
       createdAt: Number(hash[META.createdAt]),
       touchedAt: Number(hash[META.touchedAt]),
     };
@@ -113,17 +118,26 @@ export class RedisSessionStore extends SessionStore {
     const pending = this.deadline();
     const deadline = typeof pending === 'number' ? pending : await pending;
     const unset = write.unset.length > 0 ? [...new Set(write.unset)] : write.unset;
-    // As in the memory store, a key both set and unset ends up unset.
-    const set = Object.entries(write.set).filter(([name]) => !unset.includes(name));
     const mode = write.userId === undefined ? 'keep' : write.userId === null ? 'clear' : 'set';
-    const fields = [...set.flatMap(([name, value]) => [DATA_PREFIX + name, JSON.stringify(value)]), ...unset.map((name) => DATA_PREFIX + name)];
-    let indexed: Indexed = { user: '', until: 0 };
+    // The script's ARGV (see SAVE), built once: the slots marked below change between rounds.
+    const args: (string | number)[] = [deadline, write.create ? 1 : 0, write.createdAt, write.touchedAt, write.ttl, 0, mode, write.userId ?? '', '', 0, 0];
+    let pairs = 0;
+    for (const name of Object.keys(write.set)) {
+      // As in the memory store, a key both set and unset ends up unset.
+      if (unset.length > 0 && unset.includes(name)) continue;
+      args.push(DATA_PREFIX + name, JSON.stringify(write.set[name]));
+      pairs++;
+    }
+    args[SAVE_ARG.pairs] = pairs;
+    for (const name of unset) args.push(DATA_PREFIX + name);
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
-      const args = [write.create ? 1 : 0, write.createdAt, write.touchedAt, write.ttl, Date.now(), mode, write.userId ?? '', indexed.user, indexed.until, set.length, ...fields];
+      args[SAVE_ARG.now] = Date.now();
       // The second value: on 'extend' the owner to index first, otherwise the owner before this save.
-      const [outcome, previous] = (await this.run(SCRIPTS.save, key, [deadline, ...args])) as SaveReply;
+      const [outcome, previous] = (await this.run(SCRIPTS.save, key, args)) as SaveReply;
       if (outcome === 'extend') {
-        indexed = await this.index(previous as string, id, write.ttl);
+        const indexed = await this.index(previous as string, id, write.ttl);
+        args[SAVE_ARG.indexedUser] = indexed.user;
+        args[SAVE_ARG.indexedUntil] = indexed.until;
         continue;
       }
       const owner = outcome === 'saved' && mode === 'keep' ? previous : outcome === 'saved' ? write.userId : null;
