@@ -1,7 +1,8 @@
 import { SessionDataError } from '../errors/session.errors';
 import type { JsonValue } from '../stores/session-store';
 import type { ValueCodec } from './codec.interface';
-import { assertEncodableKey, refuseAt, type EncodePath } from './encode-path';
+import { encodeItems, encodeMembers, type EncodeStep } from './encode-nested';
+import { refuseAt, type EncodePath } from './encode-path';
 import { assertSafeKey } from './tagged-json.codec';
 
 /**
@@ -130,6 +131,9 @@ const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}
  * read back is never written; so are functions, symbols and nesting deeper than `maxDepth`.
  */
 export class FlaskTaggedJsonCodec implements ValueCodec {
+  /** {@link encodeValue}, bound once, for the shared loops over items and members. */
+  private readonly encodeStep: EncodeStep = (value, depth, path) => this.encodeValue(value, depth, path);
+
   constructor(private readonly maxDepth = 32) {}
 
   /**
@@ -153,8 +157,8 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
     }
     if (typeof value !== 'object') throw refuseAt(path, `a ${typeof value} cannot be kept in a session`);
     // Tuples are arrays, so they are tested before lists (Flask's order: tuple, then list).
-    if (value instanceof FlaskTuple) return { ' t': this.encodeItems(value, depth, path) };
-    if (Array.isArray(value)) return this.encodeItems(value, depth, path);
+    if (value instanceof FlaskTuple) return { ' t': encodeItems(value, depth, path, this.encodeStep) };
+    if (Array.isArray(value)) return encodeItems(value, depth, path, this.encodeStep);
     if (value instanceof Uint8Array) return { ' b': Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
     const html = (value as { __html__?: unknown }).__html__;
     if (typeof html === 'function') return { ' m': String(html.call(value)) };
@@ -165,28 +169,10 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
     }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1, path);
-    const out: Record<string, JsonValue> = {};
-    for (const key of Object.keys(value)) {
-      const item = (value as Record<string, unknown>)[key];
-      // JSON's rule: an undefined member is left out (and does not count for the escape below).
-      if (item === undefined) continue;
-      path.push(key);
-      assertEncodableKey(key, path);
-      out[key] = this.encodeValue(item, depth + 1, path);
-      path.pop();
-    }
+    // JSON's rule: an undefined member is left out (and does not count for the escape below).
+    const out = encodeMembers(value, depth, path, this.encodeStep);
     // Escaped on the keys written, not the keys given (see escapeDict).
     return escapeDict(out);
-  }
-
-  private encodeItems(items: readonly unknown[], depth: number, path: EncodePath): JsonValue[] {
-    const out: JsonValue[] = new Array(items.length);
-    for (let index = 0; index < items.length; index++) {
-      path.push(index);
-      out[index] = this.encodeValue(items[index] ?? null, depth + 1, path);
-      path.pop();
-    }
-    return out;
   }
 
   private decodeValue(value: JsonValue, depth: number): unknown {
