@@ -1,107 +1,13 @@
 import { SessionDataError } from '../errors/session.errors';
 import type { JsonValue } from '../stores/session-store';
 import type { ValueCodec } from './codec.interface';
-import { assertEncodableKey, refuseAt, type EncodePath } from './encode-path';
+import { encodeItems, encodeMembers, type EncodeStep } from './encode-nested';
+import { refuseAt, type EncodePath } from './encode-path';
+import { escapeDict, TAG_KEYS, unescapeDict } from './flask-dict-escape';
+import { FlaskTuple, FlaskUuid, Markup, UUID_HEX } from './flask-python-types';
 import { assertSafeKey } from './tagged-json.codec';
 
-/**
- * A Python tuple. Flask keeps tuples apart from lists on the wire (`{" t": [...]}`), and stores
- * each flash message as a `(category, message)` tuple, so a value read from a Flask cookie must
- * stay a tuple when Nest writes it back. It is a real array, so `session.get('_flashes')` reads
- * as an array of pairs; methods that build new arrays (`map`, `filter`, ...) return plain arrays.
- * The type parameter is the tuple's shape, e.g. `FlaskTuple<[string, string]>` for a flash.
- */
-export class FlaskTuple<T extends readonly unknown[] = unknown[]> extends Array<T[number]> {
-  static override get [Symbol.species](): ArrayConstructor {
-    return Array;
-  }
-
-  // Spread, so that `new FlaskTuple(3)` is the tuple `(3,)` and not an empty array of length 3.
-  constructor(...items: T) {
-    super();
-    this.push(...items);
-  }
-}
-
-/**
- * HTML that is already safe, as markupsafe's `Markup`. Flask tags anything with an `__html__`
- * method as Markup (`{" m": "..."}`); this class lets Nest code read and write such values
- * without them turning into plain strings that a Jinja template would escape again.
- */
-export class Markup {
-  constructor(readonly html: string) {}
-
-  __html__(): string {
-    return this.html;
-  }
-
-  toString(): string {
-    return this.html;
-  }
-}
-
-const UUID_HEX = /^[0-9a-f]{32}$/i;
-const UUID_CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * A Python `uuid.UUID`. JavaScript has no UUID type, and a plain string would come back to
- * Flask as `str`, so UUIDs read from a Flask session are kept in this class and written back as
- * `{" u": "<32 hex>"}`.
- */
-export class FlaskUuid {
-  /** The 32 lowercase hex digits (Python's `UUID.hex`). */
-  readonly hex: string;
-
-  /** Accepts the canonical form (`8-4-4-4-12`) or 32 hex digits, in either case. */
-  constructor(value: string) {
-    if (!UUID_HEX.test(value) && !UUID_CANONICAL.test(value)) {
-      throw new TypeError(`not a UUID: ${JSON.stringify(value)}`);
-    }
-    this.hex = value.replace(/-/g, '').toLowerCase();
-  }
-
-  /** The canonical form, as Python's `str(uuid)`. */
-  toString(): string {
-    const h = this.hex;
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
-}
-
-/** The keys of Flask's registered tags, in Flask 2.2 to 3.1. */
-const TAG_KEYS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);
-
-/**
- * Flask's `TagDict`: a dict with exactly one key, when that key is a tag key, travels as
- * `{" di": {key + "__": value}}` so it is not mistaken for a tagged value. Other dicts, even
- * with keys that start with a space, are left alone. The session itself goes through this rule
- * too, which is why the cookie codec uses it on the top level.
- * @internal shared with {@link FlaskCookieCodec}; not part of the public API.
- */
-export function escapeDict(dict: Record<string, JsonValue>): Record<string, JsonValue> {
-  const keys = Object.keys(dict);
-  if (keys.length !== 1 || !TAG_KEYS.has(keys[0])) return dict;
-  return { ' di': { [`${keys[0]}__`]: dict[keys[0]] } };
-}
-
-/**
- * Reads an escaped dict back: returns the dict for `{" di": {"<key>__": value}}`, `undefined`
- * when the value is not a one-key object with a tag key (an ordinary dict), and throws for any
- * other tag or a malformed `" di"` body. The caller checks the returned key with
- * {@link assertSafeKey}, as it does every other key.
- * @internal shared with {@link FlaskCookieCodec}; not part of the public API.
- */
-export function unescapeDict(value: Record<string, JsonValue>): Record<string, JsonValue> | undefined {
-  const keys = Object.keys(value);
-  if (keys.length !== 1 || !TAG_KEYS.has(keys[0])) return undefined;
-  const body = value[keys[0]];
-  if (keys[0] === ' di' && isObject(body)) {
-    const inner = Object.keys(body);
-    if (inner.length === 1 && inner[0].endsWith('__')) {
-      return { [inner[0].slice(0, -2)]: body[inner[0]] };
-    }
-  }
-  throw new SessionDataError(`stored data carries a malformed ${JSON.stringify(keys[0])} tag where a dict was expected`);
-}
+export { FlaskTuple, FlaskUuid, Markup } from './flask-python-types';
 
 const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -130,6 +36,9 @@ const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}
  * read back is never written; so are functions, symbols and nesting deeper than `maxDepth`.
  */
 export class FlaskTaggedJsonCodec implements ValueCodec {
+  /** {@link encodeValue}, bound once, for the shared loops over items and members. */
+  private readonly encodeStep: EncodeStep = (value, depth, path) => this.encodeValue(value, depth, path);
+
   constructor(private readonly maxDepth = 32) {}
 
   /**
@@ -153,8 +62,8 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
     }
     if (typeof value !== 'object') throw refuseAt(path, `a ${typeof value} cannot be kept in a session`);
     // Tuples are arrays, so they are tested before lists (Flask's order: tuple, then list).
-    if (value instanceof FlaskTuple) return { ' t': this.encodeItems(value, depth, path) };
-    if (Array.isArray(value)) return this.encodeItems(value, depth, path);
+    if (value instanceof FlaskTuple) return { ' t': encodeItems(value, depth, path, this.encodeStep) };
+    if (Array.isArray(value)) return encodeItems(value, depth, path, this.encodeStep);
     if (value instanceof Uint8Array) return { ' b': Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
     const html = (value as { __html__?: unknown }).__html__;
     if (typeof html === 'function') return { ' m': String(html.call(value)) };
@@ -165,28 +74,10 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
     }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1, path);
-    const out: Record<string, JsonValue> = {};
-    for (const key of Object.keys(value)) {
-      const item = (value as Record<string, unknown>)[key];
-      // JSON's rule: an undefined member is left out (and does not count for the escape below).
-      if (item === undefined) continue;
-      path.push(key);
-      assertEncodableKey(key, path);
-      out[key] = this.encodeValue(item, depth + 1, path);
-      path.pop();
-    }
+    // JSON's rule: an undefined member is left out (and does not count for the escape below).
+    const out = encodeMembers(value, depth, path, this.encodeStep);
     // Escaped on the keys written, not the keys given (see escapeDict).
     return escapeDict(out);
-  }
-
-  private encodeItems(items: readonly unknown[], depth: number, path: EncodePath): JsonValue[] {
-    const out: JsonValue[] = new Array(items.length);
-    for (let index = 0; index < items.length; index++) {
-      path.push(index);
-      out[index] = this.encodeValue(items[index] ?? null, depth + 1, path);
-      path.pop();
-    }
-    return out;
   }
 
   private decodeValue(value: JsonValue, depth: number): unknown {
@@ -233,10 +124,6 @@ export class FlaskTaggedJsonCodec implements ValueCodec {
     }
     throw new SessionDataError(`stored data carries a malformed ${JSON.stringify(tag)} tag`);
   }
-}
-
-function isObject(value: JsonValue): value is Record<string, JsonValue> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** werkzeug's `http_date`: IMF-fixdate in UTC, whole seconds, for Python's years 1 to 9999. */

@@ -1,7 +1,8 @@
 import { SessionDataError } from '../errors/session.errors';
 import type { JsonValue } from '../stores/session-store';
 import type { ValueCodec } from './codec.interface';
-import { assertEncodableKey, FORBIDDEN_KEYS, refuseAt, type EncodePath } from './encode-path';
+import { encodeItems, encodeMembers, type EncodeStep } from './encode-nested';
+import { FORBIDDEN_KEYS, refuseAt, type EncodePath } from './encode-path';
 
 /**
  * nest-session's value format: plain JSON, with explicit tags for the types JSON cannot carry.
@@ -23,6 +24,9 @@ import { assertEncodableKey, FORBIDDEN_KEYS, refuseAt, type EncodePath } from '.
  * than `maxDepth`. Members that are `undefined` are left out, as JSON does.
  */
 export class TaggedJsonCodec implements ValueCodec {
+  /** {@link encodeValue}, bound once, for the shared loops over items and members. */
+  private readonly encodeStep: EncodeStep = (value, depth, path) => this.encodeValue(value, depth, path);
+
   constructor(private readonly maxDepth = 32) {}
 
   /**
@@ -44,7 +48,7 @@ export class TaggedJsonCodec implements ValueCodec {
     if (typeof value === 'number') return Number.isFinite(value) ? value : null;
     if (typeof value === 'bigint') return { ' n': value.toString() };
     if (typeof value !== 'object') throw refuseAt(path, `a ${typeof value} cannot be kept in a session`);
-    if (Array.isArray(value)) return this.encodeItems(value, depth, path);
+    if (Array.isArray(value)) return encodeItems(value, depth, path, this.encodeStep);
     if (value instanceof Date) return { ' d': value.toISOString() };
     if (value instanceof Uint8Array) return { ' b': Buffer.from(value).toString('base64') };
     if (value instanceof Map) {
@@ -56,33 +60,15 @@ export class TaggedJsonCodec implements ValueCodec {
       }
       return { ' m': entries };
     }
-    if (value instanceof Set) return { ' s': this.encodeItems([...value], depth, path) };
+    if (value instanceof Set) return { ' s': encodeItems([...value], depth, path, this.encodeStep) };
     const toJSON = (value as { toJSON?: () => unknown }).toJSON;
     if (typeof toJSON === 'function') return this.encodeValue(toJSON.call(value), depth + 1, path);
-    const out: Record<string, JsonValue> = {};
-    for (const key of Object.keys(value)) {
-      const item = (value as Record<string, unknown>)[key];
-      // JSON's rule: an undefined member is left out (and does not count for the escape below).
-      if (item === undefined) continue;
-      path.push(key);
-      assertEncodableKey(key, path);
-      out[key] = this.encodeValue(item, depth + 1, path);
-      path.pop();
-    }
+    // JSON's rule: an undefined member is left out (and does not count for the escape below).
+    const out = encodeMembers(value, depth, path, this.encodeStep);
     // The escape decision looks at what is written: `{ " a": 1, b: undefined }` is written as a
     // one-key object, which the decoder would take for a tag.
     const written = Object.keys(out);
     if (written.length === 1 && written[0].startsWith(' ')) return { ' o': out };
-    return out;
-  }
-
-  private encodeItems(items: readonly unknown[], depth: number, path: EncodePath): JsonValue[] {
-    const out: JsonValue[] = new Array(items.length);
-    for (let index = 0; index < items.length; index++) {
-      path.push(index);
-      out[index] = this.encodeValue(items[index] ?? null, depth + 1, path);
-      path.pop();
-    }
     return out;
   }
 

@@ -1,42 +1,18 @@
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { SessionOptionsError } from '../../errors/session.errors';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { KeyedMutex } from '../shared/keyed-mutex';
 import { mergeChangeSet } from '../shared/merge-change-set';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import { SessionDirectory } from './file-directory';
 import { acquireLock, type FileLockOptions, releaseLock, tryLock } from './file-lock';
 import { Pruner } from './file-prune';
-import { fileNameOf, hash, readSessionFile, type SessionFile, writeSessionFile } from './session-file';
+import { fileSessionSettings, type FileSessionStoreOptions } from './file-session.options';
+import { fileNameOf, readSessionFile, type SessionFile, writeSessionFile } from './session-file';
 
-/** Options of {@link FileSessionStore}. */
-export interface FileSessionStoreOptions {
-  /** Directory of the session files, created (mode 0700) if missing. Required. */
-  directory: string;
-  /**
-   * Most sessions kept (Flask-Session's `SESSION_FILE_THRESHOLD`). When a new session goes over
-   * it, expired files go first, then those closest to expiry (the least recently used ones, since
-   * every save and touch moves the expiry). `0` turns pruning off.
-   * @default 500
-   */
-  threshold?: number;
-  /** `fsync` each file and its directory before a save returns: durable across power loss, slower. @default false */
-  fsync?: boolean;
-  /**
-   * Age in ms after which a lock file is taken for the leftover of a crashed process. A live
-   * holder keeps its lock for the time of one small read and write.
-   * @default 5000
-   */
-  lockStale?: number;
-  /**
-   * How long a save waits for the lock of its session before failing, in ms. A call never waits
-   * past its timeout (the module's `storeTimeout`) whatever this says.
-   * @default 1500
-   */
-  lockTimeout?: number;
-}
+export type { FileSessionStoreOptions } from './file-session.options';
 
 /**
  * Sessions as JSON files in one directory, like Flask-Session's filesystem store, safe for
@@ -52,23 +28,20 @@ export interface FileSessionStoreOptions {
  * session. (A user marker written first may stay; `findByUser` drops markers without a session.)
  */
 export class FileSessionStore extends SessionStore {
-  private readonly directory: string;
+  private readonly directory: SessionDirectory;
   private readonly fsync: boolean;
   private readonly lock: FileLockOptions;
   private readonly queue = new KeyedMutex();
   private readonly pruner: Pruner;
-  private ready?: Promise<void>;
   private timeout = DEFAULT_STORE_TIMEOUT;
 
   constructor(options: FileSessionStoreOptions) {
     super();
-    if (typeof options?.directory !== 'string' || options.directory === '') {
-      throw new SessionOptionsError('FileSessionStore needs a `directory`.');
-    }
-    this.directory = resolve(options.directory);
-    this.fsync = options.fsync ?? false;
-    this.lock = { staleMs: count(options.lockStale ?? 5000, 'lockStale'), timeoutMs: count(options.lockTimeout ?? 1500, 'lockTimeout') };
-    this.pruner = new Pruner(this.directory, count(options.threshold ?? 500, 'threshold'), this.lock.staleMs);
+    const settings = fileSessionSettings(options);
+    this.directory = new SessionDirectory(settings.directory);
+    this.fsync = settings.fsync;
+    this.lock = settings.lock;
+    this.pruner = new Pruner(settings.directory, settings.threshold, this.lock.staleMs);
   }
 
   override async start(settings: StoreSettings): Promise<void> {
@@ -77,7 +50,7 @@ export class FileSessionStore extends SessionStore {
 
   async get(id: string): Promise<SessionRecord | null> {
     const name = fileNameOf(id);
-    const file = await readSessionFile(this.pathOf(name));
+    const file = await readSessionFile(this.directory.sessionPath(name));
     if (file?.id !== id) return null;
     if (file.expiresAt <= Date.now()) {
       void this.removeIfExpired(name).catch(() => undefined);
@@ -89,7 +62,7 @@ export class FileSessionStore extends SessionStore {
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
     const name = fileNameOf(id);
     const deadline = Date.now() + this.timeout;
-    await this.init();
+    await this.directory.init();
     let created = false;
     const outcome = await this.locked(name, deadline, async (): Promise<SaveOutcome> => {
       let file = await this.live(name, id);
@@ -106,16 +79,16 @@ export class FileSessionStore extends SessionStore {
       const userId = write.userId === undefined ? file.userId : (write.userId ?? undefined);
       // Marker first, session second: a crash in between leaves a marker without a session
       // (dropped by findByUser), never a session that findByUser cannot find.
-      if (userId !== undefined && userId !== file.userId) await this.mark(userId, name);
+      if (userId !== undefined && userId !== file.userId) await this.directory.mark(userId, name);
       await writeSessionFile(
-        this.directory,
+        this.directory.path,
         name,
         { id, data, createdAt: file.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId },
         this.fsync,
         deadline,
         this.timeout,
       );
-      if (file.userId !== undefined && file.userId !== userId) await this.unmark(file.userId, name);
+      if (file.userId !== undefined && file.userId !== userId) await this.directory.unmark(file.userId, name);
       return 'saved';
     });
     if (created && outcome === 'saved') await this.pruner.prune();
@@ -125,11 +98,11 @@ export class FileSessionStore extends SessionStore {
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
     const name = fileNameOf(id);
     const deadline = Date.now() + this.timeout;
-    await this.init();
+    await this.directory.init();
     return this.locked(name, deadline, async () => {
       const file = await this.live(name, id);
       if (!file) return false;
-      await writeSessionFile(this.directory, name, { ...file, touchedAt, expiresAt: Date.now() + ttl }, this.fsync, deadline, this.timeout);
+      await writeSessionFile(this.directory.path, name, { ...file, touchedAt, expiresAt: Date.now() + ttl }, this.fsync, deadline, this.timeout);
       return true;
     });
   }
@@ -137,16 +110,16 @@ export class FileSessionStore extends SessionStore {
   async destroy(id: string): Promise<void> {
     const name = fileNameOf(id);
     const deadline = Date.now() + this.timeout;
-    await this.init();
+    await this.directory.init();
     await this.locked(name, deadline, async () => {
-      const file = await readSessionFile(this.pathOf(name));
+      const file = await readSessionFile(this.directory.sessionPath(name));
       await this.remove(name, file, deadline);
     });
   }
 
   /** Reads the user's marker folder and checks each session under its lock; dead markers go. */
   override async findByUser(userId: string): Promise<string[]> {
-    const folder = this.userFolder(userId);
+    const folder = this.directory.userFolder(userId);
     let names: string[];
     try {
       names = await readdir(folder);
@@ -157,7 +130,7 @@ export class FileSessionStore extends SessionStore {
     const ids: string[] = [];
     for (const name of names.filter((entry) => /^[0-9a-f]{64}$/.test(entry))) {
       await this.locked(name, Date.now() + this.timeout, async () => {
-        const file = await readSessionFile(this.pathOf(name));
+        const file = await readSessionFile(this.directory.sessionPath(name));
         if (file?.userId === userId && file.expiresAt > Date.now()) ids.push(file.id);
         else await rm(join(folder, name), { force: true });
       });
@@ -165,29 +138,10 @@ export class FileSessionStore extends SessionStore {
     return ids;
   }
 
-  private pathOf(name: string): string {
-    return join(this.directory, `${name}.json`);
-  }
-
-  private userFolder(userId: string): string {
-    return join(this.directory, 'users', hash(userId));
-  }
-
-  private init(): Promise<void> {
-    this.ready ??= mkdir(join(this.directory, 'users'), { recursive: true, mode: 0o700 }).then(
-      () => undefined,
-      (error: unknown) => {
-        this.ready = undefined;
-        throw error;
-      },
-    );
-    return this.ready;
-  }
-
   /** In-process queue first, then the cross-process lock file, waited for until `deadline` at most. */
   private locked<T>(name: string, deadline: number, task: () => Promise<T>): Promise<T> {
     return this.queue.run(name, async () => {
-      const lockPath = join(this.directory, `${name}.lock`);
+      const lockPath = this.directory.lockPath(name);
       const left = Math.min(this.lock.timeoutMs, deadline - Date.now());
       if (left <= 0) throw new SessionStoreTimeoutError('FileSessionStore', this.timeout);
       await acquireLock(lockPath, { ...this.lock, timeoutMs: left });
@@ -200,40 +154,25 @@ export class FileSessionStore extends SessionStore {
   }
 
   private async live(name: string, id: string): Promise<SessionFile | null> {
-    const file = await readSessionFile(this.pathOf(name));
+    const file = await readSessionFile(this.directory.sessionPath(name));
     return file?.id === id && file.expiresAt > Date.now() ? file : null;
   }
 
   private async remove(name: string, file: SessionFile | null, deadline = Number.POSITIVE_INFINITY): Promise<void> {
     if (Date.now() > deadline) throw new SessionStoreTimeoutError('FileSessionStore', this.timeout);
-    await rm(this.pathOf(name), { force: true });
-    if (file?.userId !== undefined) await this.unmark(file.userId, name);
-  }
-
-  private async mark(userId: string, name: string): Promise<void> {
-    const folder = this.userFolder(userId);
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    await writeFile(join(folder, name), '', { mode: 0o600 });
-  }
-
-  private async unmark(userId: string, name: string): Promise<void> {
-    await rm(join(this.userFolder(userId), name), { force: true });
+    await rm(this.directory.sessionPath(name), { force: true });
+    if (file?.userId !== undefined) await this.directory.unmark(file.userId, name);
   }
 
   /** Deletes an expired file seen by `get`, unless a save holds its lock right now. */
   private async removeIfExpired(name: string): Promise<void> {
-    const lockPath = join(this.directory, `${name}.lock`);
+    const lockPath = this.directory.lockPath(name);
     if (!(await tryLock(lockPath, this.lock.staleMs))) return;
     try {
-      const file = await readSessionFile(this.pathOf(name));
+      const file = await readSessionFile(this.directory.sessionPath(name));
       if (file && file.expiresAt <= Date.now()) await this.remove(name, file);
     } finally {
       await releaseLock(lockPath);
     }
   }
-}
-
-function count(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 0) throw new SessionOptionsError(`FileSessionStore \`${name}\` must be a whole number >= 0, got ${value}.`);
-  return value;
 }

@@ -1,48 +1,20 @@
 import { SessionOptionsError } from '../../errors/session.errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import { loadOptional } from '../../utils/load-optional';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { KeyedMutex } from '../shared/keyed-mutex';
 import { mergeChangeSet } from '../shared/merge-change-set';
-import { guardClientErrors, resolveClient } from '../shared/owned-client';
 import { checkSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
-import type { MemcachedClientLike, MemcachedClientOptions } from './memcached-client.types';
 import { CONFLICT, orConflict, withCas } from './memcached-cas';
+import { resolveMemcachedClient } from './memcached-client';
+import type { MemcachedClientLike } from './memcached-client.types';
 import { decodeLive, encode, exptimeOf, type MemcachedRecord, TOMBSTONE } from './memcached-record';
+import type { MemcachedSessionStoreOptions } from './memcached-session.options';
 import { MemcachedUserIndex } from './memcached-user-index';
 
-/** Options of {@link MemcachedSessionStore}: give exactly one of `client` or `server`. */
-export interface MemcachedSessionStoreOptions {
-  /** A memcache-client `MemcacheClient` you created. The store never shuts it down. @default undefined */
-  client?: MemcachedClientLike;
-  /**
-   * `host:port` of a server for a client that the store creates, owns and shuts down in
-   * `close()`. It fails fast while memcached is down (see {@link MEMCACHED_FAIL_FAST}) and reconnects on
-   * the next command once it is back.
-   * @default undefined
-   */
-  server?: string;
-  /** Extra options of the owned client, over {@link MEMCACHED_FAIL_FAST}. @default {} */
-  clientOptions?: MemcachedClientOptions;
-  /**
-   * Prefix of every key (Flask-Session's `SESSION_KEY_PREFIX`): a session is `<prefix><id>`, a
-   * user index `<prefix>user:<sha256(userId)>`. Printable ASCII without spaces, at most 202
-   * bytes, so every key stays within memcached's 250 bytes.
-   * @default 'session:'
-   */
-  prefix?: string;
-  /** Attempts of one gets/CAS step before a save fails (only writers in other processes conflict). @default 50 */
-  casAttempts?: number;
-}
+export type { MemcachedSessionStoreOptions } from './memcached-session.options';
 
-/**
- * Owned-client defaults: a refused connection fails at once, a hung one after a second, and a
- * command after 1.5 s (below the module's `storeTimeout`, so a write that the client was told
- * failed does not land later); nothing is queued while the server is away.
- */
-export const MEMCACHED_FAIL_FAST = { connectTimeout: 1000, cmdTimeout: 1500, noDelay: true } satisfies MemcachedClientOptions;
 const PREFIX = /^[\x21-\x7e]*$/;
 
 /**
@@ -76,12 +48,7 @@ export class MemcachedSessionStore extends SessionStore {
       );
     }
     this.attempts = options.casAttempts ?? 50;
-    ({ client: this.client, owned: this.owned } = resolveClient<MemcachedClientLike>(
-      'MemcachedSessionStore',
-      { client: options.client },
-      { server: options.server },
-      () => this.createClient(options.server ?? '', options.clientOptions), // only called when `server` is set
-    ));
+    ({ client: this.client, owned: this.owned } = resolveMemcachedClient(options));
     this.users = new MemcachedUserIndex(this.client, this.prefix, this.attempts);
   }
 
@@ -193,14 +160,5 @@ export class MemcachedSessionStore extends SessionStore {
   /** No storage command leaves after the deadline: the call has given up, and must write nothing more. */
   private inTime(deadline: number): void {
     if (Date.now() > deadline) throw new SessionStoreTimeoutError('MemcachedSessionStore', this.timeout);
-  }
-
-  private createClient(server: string, extra: MemcachedClientOptions = {}): MemcachedClientLike {
-    const { MemcacheClient: Client } = loadOptional<typeof import('memcache-client')>('memcache-client', 'MemcachedSessionStore');
-    const client: MemcachedClientLike = new Client({ ...MEMCACHED_FAIL_FAST, ...extra, server });
-    // memcache-client handles socket errors itself; the guard is there should a future version
-    // start emitting them, since an unhandled 'error' event would end the process.
-    guardClientErrors(client, 'MemcachedSessionStore', 'memcached');
-    return client;
   }
 }

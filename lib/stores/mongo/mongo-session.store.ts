@@ -1,58 +1,18 @@
-import { SessionOptionsError } from '../../errors/session.errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import { loadOptional } from '../../utils/load-optional';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
-import { guardClientErrors, resolveClient } from '../shared/owned-client';
 import { checkSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
-import type { MongoClientOptionsLike, MongoCollectionLike, MongoDbLike } from './mongo-client.types';
+import { type MongoClientLike, resolveMongoCollection } from './mongo-client';
+import type { MongoCollectionLike } from './mongo-client.types';
 import { encodeField, type MongoSessionDocument, toRecord } from './mongo-session.document';
+import type { MongoSessionStoreOptions } from './mongo-session.options';
 
-/** Options of {@link MongoSessionStore}: give exactly one of `collection`, `db` or `url`. */
-export interface MongoSessionStoreOptions {
-  /** The collection to use, from a client you created. The store never closes your client. @default undefined */
-  collection?: MongoCollectionLike;
-  /** A database of a client you created; the store uses `collectionName` in it. @default undefined */
-  db?: MongoDbLike;
-  /**
-   * Connection string of a client that the store creates, owns and closes in `close()`; needs
-   * `dbName`. It fails fast while MongoDB is unreachable (see {@link MONGO_FAIL_FAST}) and recovers
-   * by itself when the server is back.
-   * @default undefined
-   */
-  url?: string;
-  /** Database of the owned client (with `url`). @default undefined */
-  dbName?: string;
-  /** Collection name (with `db` or `url`). @default 'sessions' */
-  collectionName?: string;
-  /** Extra options of the owned client, over {@link MONGO_FAIL_FAST}. @default {} */
-  clientOptions?: MongoClientOptionsLike;
-  /**
-   * Create the TTL index on `expiresAt` and the index on `userId` on first use. Turn it off when
-   * migrations own the indexes or the app's user may not create them.
-   * @default true
-   */
-  createIndexes?: boolean;
-}
-
-/**
- * Owned-client defaults: an operation fails after 1.5 s without a server (the driver would wait
- * 30 s; this stays below the module's `storeTimeout`), a hung socket after 5 s, and the driver
- * reconnects by itself when the server is back.
- */
-export const MONGO_FAIL_FAST = { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500, socketTimeoutMS: 5000 } satisfies MongoClientOptionsLike;
+export type { MongoSessionStoreOptions } from './mongo-session.options';
 
 const DUPLICATE_KEY = 11000;
 /** MaxTimeMSExpired: the server stopped the operation at its `maxTimeMS`. */
 const MAX_TIME_EXPIRED = 50;
-
-/** The owned client: what the store closes. */
-interface MongoClientLike {
-  db(name?: string): MongoDbLike;
-  close(): Promise<void>;
-  on(event: string, listener: (...args: any[]) => void): unknown;
-}
 
 type Document = Record<string, unknown>;
 
@@ -79,15 +39,8 @@ export class MongoSessionStore extends SessionStore {
 
   constructor(options: MongoSessionStoreOptions) {
     super();
-    const { collection, db, url } = options;
-    const name = options.collectionName ?? 'sessions';
     this.createIndexes = options.createIndexes ?? true;
-    const resolved = resolveClient<MongoCollectionLike | MongoDbLike | MongoClientLike>('MongoSessionStore', { collection, db }, { url }, () => {
-      if (!options.dbName) throw new SessionOptionsError('MongoSessionStore needs `dbName` with `url`.');
-      return this.createClient(url ?? '', options.clientOptions); // only called when `url` is set
-    });
-    if (resolved.owned) this.client = resolved.client as MongoClientLike;
-    this.collection = collection ?? (db ?? (this.client as MongoClientLike).db(options.dbName)).collection(name);
+    ({ collection: this.collection, client: this.client } = resolveMongoCollection(options));
   }
 
   override async start(settings: StoreSettings): Promise<void> {
@@ -182,15 +135,6 @@ export class MongoSessionStore extends SessionStore {
       if ((error as { code?: number }).code === MAX_TIME_EXPIRED) throw Object.assign(new SessionStoreTimeoutError('MongoSessionStore', this.timeout), { cause: error });
       throw error;
     }
-  }
-
-  private createClient(url: string, extra: MongoClientOptionsLike = {}): MongoClientLike {
-    const { MongoClient: Client } = loadOptional<typeof import('mongodb')>('mongodb', 'MongoSessionStore');
-    const client: MongoClientLike = new Client(url, { ...MONGO_FAIL_FAST, ...extra });
-    // The driver reports failures through rejected operations and monitoring events; the guard is
-    // there should an 'error' event ever be emitted, since an unhandled one ends the process.
-    guardClientErrors(client, 'MongoSessionStore', 'MongoDB');
-    return client;
   }
 
   private live(id: string, now = new Date()) {

@@ -1,2 +1,3 @@
+export { REDIS_FAIL_FAST } from './redis-client';
 export type { RedisClientLike, RedisClusterNode, RedisConnectionOptions } from './redis-client.types';
 export * from './redis-session.store';

@@ -1,11 +1,11 @@
 import { SessionOptionsError } from '../../errors/session.errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import { loadOptional } from '../../utils/load-optional';
 import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
-import { guardClientErrors, resolveClient } from '../shared/owned-client';
+import { resolveClient } from '../shared/owned-client';
 import { checkSessionId, isSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import { createRedisClient } from './redis-client';
 import type { RedisClientLike, RedisClusterNode, RedisClusterOptions, RedisConnectionOptions } from './redis-client.types';
 import { DATA_PREFIX, LATE, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
 
@@ -38,20 +38,6 @@ export interface RedisSessionStoreOptions {
    */
   prefix?: string;
 }
-
-/**
- * Defaults of owned clients: commands fail within about a second while Redis is unreachable
- * (ioredis would otherwise queue and retry them for up to a minute), the client reconnects on
- * its own, at most 500 ms apart, so service returns with the server, and commands issued in the
- * same tick go out in one write (auto-pipelining: less client CPU per call under load).
- */
-export const REDIS_FAIL_FAST = {
-  maxRetriesPerRequest: 0,
-  connectTimeout: 1000,
-  commandTimeout: DEFAULT_STORE_TIMEOUT,
-  enableAutoPipelining: true,
-  retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
-} satisfies RedisConnectionOptions;
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
 
@@ -90,7 +76,7 @@ export class RedisSessionStore extends SessionStore {
     if (/[{}]/.test(this.prefix)) throw new SessionOptionsError(`RedisSessionStore prefix "${this.prefix}" must not contain "{" or "}": they set the Cluster hash slot.`);
     const { connection, cluster } = options;
     ({ client: this.client, owned: this.owned } = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () =>
-      this.createClient(options),
+      createRedisClient(options),
     ));
   }
 
@@ -257,27 +243,6 @@ export class RedisSessionStore extends SessionStore {
       throw new Error(`nest-session: Redis is unreachable (client ${status})`);
     }
     return this.client;
-  }
-
-  private createClient(options: RedisSessionStoreOptions): RedisClientLike {
-    const ioredis = loadOptional<typeof import('ioredis')>('ioredis', 'RedisSessionStore');
-    let client: RedisClientLike;
-    if (options.cluster) {
-      const { nodes, options: own = {} } = options.cluster;
-      client = new ioredis.Cluster(nodes, {
-        clusterRetryStrategy: REDIS_FAIL_FAST.retryStrategy,
-        enableAutoPipelining: REDIS_FAIL_FAST.enableAutoPipelining,
-        ...own,
-        redisOptions: { ...REDIS_FAIL_FAST, ...own.redisOptions },
-      });
-    } else if (typeof options.connection === 'string') {
-      client = new ioredis.Redis(options.connection, REDIS_FAIL_FAST);
-    } else {
-      client = new ioredis.Redis({ ...REDIS_FAIL_FAST, ...options.connection });
-    }
-    const back = guardClientErrors(client, 'RedisSessionStore', 'Redis');
-    client.on('ready', back);
-    return client;
   }
 }
 

@@ -1,20 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { SessionOptionsError } from '../../errors/session.errors';
-import { SessionSchemaError } from '../../errors/session-schema.error';
-import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { checkSessionId } from '../shared/session-id';
-import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
-import { CreateSessionTable1767225600000 } from './create-session-table.migration';
+import { timeoutOf } from '../shared/store-timeout';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
-import { SessionSql, sessionSql } from './session-sql';
-import { classifySqlError, SqlBounds, sqlBounds } from './session-sql-bounds';
-import { checkDatabaseType, checkTableName, DEFAULT_SESSION_TABLE, SessionDatabaseType } from './session-table';
-import { guardPgPools } from './pg-pool-guard';
+import { DEFAULT_SESSION_TABLE } from './session-table';
 import { SqliteSessionWriter } from './sqlite-session.writer';
+import { TypeOrmSessionClient } from './typeorm-client';
 import type { TypeOrmSessionStoreOptions } from './typeorm-session.options';
-import type { DataSourceLike, QueryRunnerLike } from './typeorm-like.types';
+import type { QueryRunnerLike } from './typeorm-like.types';
 
 export type { TypeOrmSessionStoreOptions } from './typeorm-session.options';
 
@@ -44,18 +39,12 @@ const STORE = 'TypeOrmSessionStore';
  */
 export class TypeOrmSessionStore extends SessionStore {
   private readonly logger = new Logger(TypeOrmSessionStore.name);
-  private readonly dataSource: DataSourceLike;
-  private readonly type: SessionDatabaseType;
-  private readonly tableName: string;
-  private readonly sql: SessionSql;
+  private readonly db: TypeOrmSessionClient;
   private readonly batchSize: number;
   private readonly sqlite?: SqliteSessionWriter;
   private readonly timer?: NodeJS.Timeout;
-  private timeout = DEFAULT_STORE_TIMEOUT;
-  private bounds: SqlBounds;
   private cleaning?: Promise<unknown>;
   private closed = false;
-  private poolsGuarded = false;
 
   constructor(options: TypeOrmSessionStoreOptions) {
     super();
@@ -68,17 +57,9 @@ export class TypeOrmSessionStore extends SessionStore {
     if (!Number.isInteger(cleanupInterval) || cleanupInterval < 0 || cleanupInterval > 2 ** 31 - 1) {
       throw new SessionOptionsError('cleanupInterval must be an integer from 0 (off) to 2147483647 milliseconds');
     }
-    this.dataSource = dataSource;
-    this.type = checkDatabaseType(dataSource.options.type);
-    this.tableName = checkTableName(options.tableName ?? DEFAULT_SESSION_TABLE);
-    const table = this.tableName
-      .split('.')
-      .map((part) => dataSource.driver.escape(part))
-      .join('.');
-    this.sql = sessionSql(this.type, table);
-    this.bounds = sqlBounds(this.type, this.timeout, this.type === 'mariadb');
+    this.db = new TypeOrmSessionClient(dataSource, options.tableName ?? DEFAULT_SESSION_TABLE, this.logger);
     this.batchSize = cleanupBatchSize;
-    if (this.type === 'better-sqlite3') this.sqlite = new SqliteSessionWriter(dataSource, this.sql);
+    if (this.db.type === 'better-sqlite3') this.sqlite = new SqliteSessionWriter(dataSource, this.db.sql);
     if (cleanupInterval > 0) {
       this.timer = setInterval(() => this.cleanup(), cleanupInterval);
       this.timer.unref();
@@ -91,24 +72,11 @@ export class TypeOrmSessionStore extends SessionStore {
    * unreachable database is only logged here: the app starts, and calls fail until it is back.
    */
   override async start(settings: StoreSettings): Promise<void> {
-    this.timeout = timeoutOf(settings);
-    this.bounds = sqlBounds(this.type, this.timeout, this.type === 'mariadb');
-    if (!this.dataSource.isInitialized) return;
-    try {
-      await this.run(this.sql.check, []);
-      // A `mysql` DataSource may well talk to MariaDB, which can bound each statement.
-      if (this.type === 'mysql') {
-        const [row] = (await this.run('SELECT VERSION() AS version', [])).records;
-        this.bounds = sqlBounds(this.type, this.timeout, /mariadb/i.test(String(row?.version)));
-      }
-    } catch (error) {
-      if (error instanceof SessionSchemaError) throw error;
-      this.logger.warn(`could not check the session table at startup (${String(error)}); it is checked on first use.`);
-    }
+    await this.db.start(timeoutOf(settings));
   }
 
   async get(id: string): Promise<SessionRecord | null> {
-    const [row] = (await this.run(this.sql.get, [checkSessionId(id, STORE), Date.now()])).records;
+    const [row] = (await this.db.run(this.db.sql.get, [checkSessionId(id, STORE), Date.now()])).records;
     if (!row) return null;
     return { data: parseData(row.data), createdAt: Number(row.created_at), touchedAt: Number(row.touched_at) };
   }
@@ -116,14 +84,14 @@ export class TypeOrmSessionStore extends SessionStore {
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
     checkSessionId(id, STORE);
     const { sqlite } = this;
-    if (sqlite) return this.mapped(async () => sqlite.save(id, write, this.timeout));
-    const deadline = Date.now() + this.timeout;
+    if (sqlite) return this.db.mapped(async () => sqlite.save(id, write, this.db.timeout));
+    const deadline = Date.now() + this.db.timeout;
     // A fresh id has no row: insert it straight away. Locking a missing row first would take
     // InnoDB gap locks, and two creates in the same gap deadlock each other.
     const created = write.create ? createValues(write, Date.now()) : null;
     if (created) {
       try {
-        await this.single(this.sql.insert, [id, ...rowParams(created)], deadline);
+        await this.db.single(this.db.sql.insert, [id, ...rowParams(created)], deadline);
         return 'saved';
       } catch (error) {
         if (!isRetryable(error)) throw error;
@@ -131,7 +99,7 @@ export class TypeOrmSessionStore extends SessionStore {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transaction((runner) => this.patch(runner, id, write), deadline);
+        return await this.db.transaction((runner) => this.patch(runner, id, write), deadline);
       } catch (error) {
         if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
       }
@@ -141,20 +109,20 @@ export class TypeOrmSessionStore extends SessionStore {
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
     checkSessionId(id, STORE);
     const { sqlite } = this;
-    if (sqlite) return this.mapped(async () => sqlite.touch(id, touchedAt, ttl, this.timeout));
+    if (sqlite) return this.db.mapped(async () => sqlite.touch(id, touchedAt, ttl, this.db.timeout));
     const now = Date.now();
-    return (await this.single(this.sql.touch, [touchedAt, now + ttl, id, now], now + this.timeout)).affected > 0;
+    return (await this.db.single(this.db.sql.touch, [touchedAt, now + ttl, id, now], now + this.db.timeout)).affected > 0;
   }
 
   async destroy(id: string): Promise<void> {
     checkSessionId(id, STORE);
     const { sqlite } = this;
-    if (sqlite) return this.mapped(async () => sqlite.destroy(id, this.timeout));
-    await this.single(this.sql.delete, [id], Date.now() + this.timeout);
+    if (sqlite) return this.db.mapped(async () => sqlite.destroy(id, this.db.timeout));
+    await this.db.single(this.db.sql.delete, [id], Date.now() + this.db.timeout);
   }
 
   override async findByUser(userId: string): Promise<string[]> {
-    return (await this.run(this.sql.findByUser, [userId, Date.now()])).records.map((row) => String(row.id));
+    return (await this.db.run(this.db.sql.findByUser, [userId, Date.now()])).records.map((row) => String(row.id));
   }
 
   /**
@@ -165,7 +133,7 @@ export class TypeOrmSessionStore extends SessionStore {
   async prune(): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const { affected } = await this.run(this.sql.prune, [Date.now(), this.batchSize]);
+      const { affected } = await this.db.run(this.db.sql.prune, [Date.now(), this.batchSize]);
       deleted += affected;
       if (affected < this.batchSize || this.closed) return deleted;
       // better-sqlite3 runs synchronously and TypeORM resolves its promises without a trip through
@@ -184,94 +152,24 @@ export class TypeOrmSessionStore extends SessionStore {
     await this.cleaning;
   }
 
-  /** See {@link guardPgPools}; once, as soon as the pools exist. */
-  private guardPools(): void {
-    if (!this.poolsGuarded && this.type === 'postgres') this.poolsGuarded = guardPgPools(this.dataSource, this.logger);
-  }
-
   private cleanup(): void {
-    if (this.cleaning || !this.dataSource.isInitialized) return;
+    if (this.cleaning || !this.db.dataSource.isInitialized) return;
     this.cleaning = this.prune()
       .catch((error: unknown) => this.logger.warn(`cleanup of expired sessions failed: ${String(error)}`))
       .finally(() => (this.cleaning = undefined));
   }
 
   private async patch(runner: QueryRunnerLike, id: string, write: SessionWrite): Promise<SaveOutcome> {
-    const prefix = this.bounds.prefix;
-    const [row] = (await runner.query(prefix + this.sql.lock, [id])) as LockedRow[];
+    const prefix = this.db.statementPrefix;
+    const [row] = (await runner.query(prefix + this.db.sql.lock, [id])) as LockedRow[];
     const plan = planPatch(row, write, Date.now());
     if (plan.outcome === 'saved') {
-      if (plan.statement === 'insert') await runner.query(prefix + this.sql.insert, [id, ...rowParams(plan.values)]);
-      else await runner.query(prefix + this.sql.update, [...rowParams(plan.values), id]);
+      if (plan.statement === 'insert') await runner.query(prefix + this.db.sql.insert, [id, ...rowParams(plan.values)]);
+      else await runner.query(prefix + this.db.sql.update, [...rowParams(plan.values), id]);
     } else if (plan.outcome === 'deleted' && plan.statement) {
-      await runner.query(prefix + this.sql.delete, [id]);
+      await runner.query(prefix + this.db.sql.delete, [id]);
     }
     return plan.outcome;
-  }
-
-  /** One write statement, bounded: in its own bounded transaction on PostgreSQL, prefixed on MariaDB. */
-
-  private single(sql: string, params: unknown[], deadline: number): Promise<{ records: any[]; affected: number }> {
-    if (!this.bounds.begin) return this.run(this.bounds.prefix + sql, params);
-    return this.transaction(async (runner) => {
-      const result = await runner.query(sql, params, true);
-      return { records: result.records ?? [], affected: result.affected ?? 0 };
-    }, deadline);
-  }
-
-  /**
-   * Runs `work` in a transaction that commits only before `deadline`: past it, the transaction is
-   * rolled back and the call fails with {@link SessionStoreTimeoutError}, having written nothing.
-   */
-  private async transaction<T>(work: (runner: QueryRunnerLike) => Promise<T>, deadline: number): Promise<T> {
-    return this.mapped(async () => {
-      this.guardPools();
-      const runner = this.dataSource.createQueryRunner();
-      let open = false;
-      try {
-        if (this.bounds.begin) await runner.query(this.bounds.begin);
-        else await runner.startTransaction();
-        open = true;
-        const result = await work(runner);
-        if (Date.now() > deadline) throw new SessionStoreTimeoutError(STORE, this.timeout);
-        open = false;
-        if (this.bounds.begin) await runner.query('COMMIT');
-        else await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        if (open && this.bounds.begin) await runner.query('ROLLBACK').catch(() => undefined);
-        else if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        throw error;
-      } finally {
-        await runner.release();
-      }
-    });
-  }
-
-  private async run(sql: string, params: unknown[]): Promise<{ records: any[]; affected: number }> {
-    return this.mapped(async () => {
-      this.guardPools();
-      const runner = this.dataSource.createQueryRunner();
-      try {
-        const result = await runner.query(sql, params, true);
-        return { records: result.records ?? [], affected: result.affected ?? 0 };
-      } finally {
-        await runner.release();
-      }
-    });
-  }
-
-  /** A missing table or column becomes {@link SessionSchemaError}, a database timeout {@link SessionStoreTimeoutError}. */
-  private async mapped<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      const failure = classifySqlError(error);
-      if (failure === 'schema')
-        throw new SessionSchemaError(this.tableName, CreateSessionTable1767225600000.name, String((error as { message?: unknown } | undefined)?.message ?? error));
-      if (failure === 'timeout') throw Object.assign(new SessionStoreTimeoutError(STORE, this.timeout), { cause: error });
-      throw error;
-    }
   }
 }
 
