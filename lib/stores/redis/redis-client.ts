@@ -2,7 +2,7 @@ import { loadOptional } from '../../utils/load-optional';
 import { guardClientErrors } from '../shared/owned-client';
 import { DEFAULT_STORE_TIMEOUT } from '../shared/store-timeout';
 import type { RedisClientLike, RedisConnectionOptions } from './redis-client.types';
-import type { RedisSessionStoreOptions } from './redis-session.store';
+import type { RedisSessionStoreOptions } from './redis-session.options';
 
 /**
  * Defaults of owned clients: commands fail within about a second while Redis is unreachable

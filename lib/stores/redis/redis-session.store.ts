@@ -6,38 +6,10 @@ import { resolveClient } from '../shared/owned-client';
 import { checkSessionId, isSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
 import { createRedisClient } from './redis-client';
-import type { RedisClientLike, RedisClusterNode, RedisClusterOptions, RedisConnectionOptions } from './redis-client.types';
+import type { RedisClientLike } from './redis-client.types';
+import { RedisClock } from './redis-clock';
+import type { RedisSessionStoreOptions } from './redis-session.options';
 import { DATA_PREFIX, LATE, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
-
-/** Options of {@link RedisSessionStore}: give exactly one of `client`, `connection`, `cluster`. */
-export interface RedisSessionStoreOptions {
-  /**
-   * An ioredis client you created: standalone, Sentinel (`{ sentinels, name }`) or `Cluster`.
-   * The store never closes it, and uses it with your retry and queue settings. Create it with
-   * `enableAutoPipelining: true`: concurrent requests then share network writes, which saves
-   * client CPU on every call.
-   * @default undefined
-   */
-  client?: RedisClientLike;
-  /**
-   * Options (or a `redis://` URL) of a standalone or Sentinel client that the store creates, owns
-   * and closes in `close()`. It fails fast while Redis is down and pipelines automatically (see
-   * {@link REDIS_FAIL_FAST}); your options override those defaults.
-   * @default undefined
-   */
-  connection?: RedisConnectionOptions | string;
-  /**
-   * Startup nodes and options of a Redis Cluster client that the store creates, owns and closes.
-   * @default undefined
-   */
-  cluster?: { nodes: RedisClusterNode[]; options?: RedisClusterOptions };
-  /**
-   * Prefix of every key. A session lives in the hash `<prefix>{<id>}`, a user index in the sorted
-   * set `<prefix>user:{<userId>}`. Braces are refused: they would change Cluster hash slots.
-   * @default 'session:'
-   */
-  prefix?: string;
-}
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
 
@@ -66,9 +38,7 @@ export class RedisSessionStore extends SessionStore {
   private readonly owned: boolean;
   private readonly prefix: string;
   private timeout = DEFAULT_STORE_TIMEOUT;
-  /** Redis's clock minus ours, in ms; measured once (see {@link RedisSessionStore.offset}). */
-  private clockOffset?: Promise<number>;
-  private knownOffset?: number;
+  private readonly clock = new RedisClock(() => this.live());
 
   constructor(options: RedisSessionStoreOptions) {
     super();
@@ -83,7 +53,7 @@ export class RedisSessionStore extends SessionStore {
   /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */
   override async start(settings: StoreSettings): Promise<void> {
     this.timeout = timeoutOf(settings);
-    await this.offset().catch(() => undefined);
+    await this.clock.measure().catch(() => undefined);
   }
 
   async get(id: string): Promise<SessionRecord | null> {
@@ -193,29 +163,9 @@ export class RedisSessionStore extends SessionStore {
     return { user, until };
   }
 
-  /**
-   * The call's deadline in Redis's clock: when it started plus the timeout. The offset costs one
-   * `TIME` round trip, once: in `start()`, or on the first write when Redis was down at startup;
-   * once it is known, no await is spent on it.
-   */
+  /** The call's deadline in Redis's clock: now plus the timeout (see {@link RedisClock}). */
   private deadline(): number | Promise<number> {
-    const started = Date.now();
-    if (this.knownOffset !== undefined) return started + this.knownOffset + this.timeout;
-    return this.offset().then((offset) => started + offset + this.timeout);
-  }
-
-  private offset(): Promise<number> {
-    this.clockOffset ??= (async () => {
-      const before = Date.now();
-      const [seconds, micros] = (await this.live().time()) as [string | number, string | number];
-      const offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + Date.now()) / 2);
-      this.knownOffset = offset;
-      return offset;
-    })();
-    return this.clockOffset.catch((error: unknown) => {
-      this.clockOffset = undefined;
-      throw error;
-    });
+    return this.clock.deadline(this.timeout);
   }
 
   private async run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
