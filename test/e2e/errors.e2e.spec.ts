@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Post } from '@nestjs/common';
-import { MemorySessionStore, Session, SessionModule } from '../../lib';
-import { Browser, createTestApp, PLATFORMS, SECRET, TestApp } from './app';
+import { Session } from '../../lib';
+import { Browser, createTestApp, PLATFORMS, TestApp } from './app';
+import { COOKIE_AND_MEMORY_STORES } from './session-kinds';
 
 @Controller()
 class FailingController {
@@ -29,10 +30,7 @@ class FailingController {
 }
 
 describe.each(PLATFORMS)('a handler that fails on %s', (platform) => {
-  describe.each([
-    ['cookie store', () => SessionModule.forRoot({ secret: SECRET })],
-    ['memory store', () => SessionModule.forRoot({ secret: SECRET, store: new MemorySessionStore() })],
-  ])('%s', (_name, module) => {
+  describe.each(COOKIE_AND_MEMORY_STORES)('%s', (_name, module) => {
     let app: TestApp;
     beforeAll(async () => (app = await createTestApp(platform, [module()], [FailingController])));
     afterAll(() => app.close());

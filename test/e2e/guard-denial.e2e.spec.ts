@@ -1,6 +1,7 @@
 import { CanActivate, Controller, ExecutionContext, Get, Injectable, Post, UseGuards } from '@nestjs/common';
-import { MemorySessionStore, Session, SessionModule, SessionService } from '../../lib';
-import { Browser, createTestApp, PLATFORMS, SECRET, TestApp } from './app';
+import { Session, SessionService } from '../../lib';
+import { Browser, createTestApp, PLATFORMS, TestApp } from './app';
+import { COOKIE_AND_MEMORY_STORES } from './session-kinds';
 
 /**
  * A lockout counter: every failed attempt must count, also the ones the guard denies. Guards run
@@ -35,10 +36,7 @@ class LoginController {
 }
 
 describe.each(PLATFORMS)('a guard that denies on %s', (platform) => {
-  describe.each([
-    ['cookie store', () => SessionModule.forRoot({ secret: SECRET })],
-    ['memory store', () => SessionModule.forRoot({ secret: SECRET, store: new MemorySessionStore() })],
-  ])('%s', (_name, module) => {
+  describe.each(COOKIE_AND_MEMORY_STORES)('%s', (_name, module) => {
     let app: TestApp;
     beforeAll(async () => {
       app = await createTestApp(platform, [module()], [LoginController], [LockoutGuard]);

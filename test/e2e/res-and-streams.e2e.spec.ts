@@ -2,6 +2,7 @@ import { Controller, Get, Post, Res, StreamableFile } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { MemorySessionStore, Session, SessionModule } from '../../lib';
 import { Browser, createTestApp, PLATFORMS, SECRET, TestApp } from './app';
+import { COOKIE_AND_MEMORY_STORES } from './session-kinds';
 
 /** Express hands out `res` (res.json), Fastify its reply (reply.send). */
 type AnyResponse = any;
@@ -46,10 +47,7 @@ class ResponseController {
 }
 
 describe.each(PLATFORMS)('responses sent by the handler on %s', (platform) => {
-  describe.each([
-    ['cookie store', () => SessionModule.forRoot({ secret: SECRET })],
-    ['memory store', () => SessionModule.forRoot({ secret: SECRET, store: new MemorySessionStore() })],
-  ])('%s', (_name, module) => {
+  describe.each(COOKIE_AND_MEMORY_STORES)('%s', (_name, module) => {
     let app: TestApp;
     beforeAll(async () => (app = await createTestApp(platform, [module()], [ResponseController])));
     afterAll(() => app.close());

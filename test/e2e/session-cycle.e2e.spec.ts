@@ -1,6 +1,7 @@
 import { Controller, Get, Post } from '@nestjs/common';
-import { MemorySessionStore, Session, SessionModule } from '../../lib';
-import { Browser, cookieAttributes, createTestApp, PLATFORMS, SECRET, TestApp } from './app';
+import { Session } from '../../lib';
+import { Browser, cookieAttributes, createTestApp, PLATFORMS, TestApp } from './app';
+import { COOKIE_AND_MEMORY_STORES } from './session-kinds';
 
 @Controller()
 class CounterController {
@@ -29,10 +30,7 @@ class CounterController {
 }
 
 describe.each(PLATFORMS)('the open/save cycle on %s', (platform) => {
-  describe.each([
-    ['cookie store', () => SessionModule.forRoot({ secret: SECRET })],
-    ['memory store', () => SessionModule.forRoot({ secret: SECRET, store: new MemorySessionStore() })],
-  ])('%s', (_name, module) => {
+  describe.each(COOKIE_AND_MEMORY_STORES)('%s', (_name, module) => {
     let app: TestApp;
     beforeAll(async () => {
       app = await createTestApp(platform, [module()], [CounterController]);

@@ -13,6 +13,8 @@ export const STORE_TIMEOUT = 1000;
 /** Longest a request may take while the store is down or going down. */
 export const LATENCY_BOUND = STORE_TIMEOUT + 1000;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A 2xx: the request was served (and a write acknowledged). */
+export const succeeded = (status: number) => status >= 200 && status < 300;
 
 /** The body of every 503 the module answers: no stack, no store error text. */
 export const UNAVAILABLE = {
@@ -77,7 +79,7 @@ export function expectUnavailable(reply: Reply): void {
 
 /** Every reply is a 2xx or a well-formed 503, within the latency bound. */
 export function expectOkOrUnavailable(results: Timed[]): void {
-  const others = results.filter(({ reply }) => !(reply.status >= 200 && reply.status < 300) && reply.status !== 503);
+  const others = results.filter(({ reply }) => !succeeded(reply.status) && reply.status !== 503);
   expect(others.map(({ reply }) => `${reply.status} ${reply.body}`)).toEqual([]);
   for (const { reply } of results) if (reply.status === 503) expectUnavailable(reply);
   expect(Math.max(...results.map(({ ms }) => ms))).toBeLessThan(LATENCY_BOUND);
@@ -106,7 +108,7 @@ export class Ledger {
     const key = `k${++this.count}`;
     const value = randomBytes(6).toString('hex');
     const result = await timed(() => browser.post(`/write/${key}`, { value }));
-    if (result.reply.status >= 200 && result.reply.status < 300) this.acknowledged.push({ name, browser, key, value });
+    if (succeeded(result.reply.status)) this.acknowledged.push({ name, browser, key, value });
     return result;
   }
 

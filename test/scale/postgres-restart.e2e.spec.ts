@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { describeWithPostgresBinaries, type PostgresServer, startPostgres } from '../setup/postgres-server';
-import { failoverUnderLoad } from './fleet/failover-run';
+import { expectServedThroughFailover, failoverUnderLoad } from './fleet/failover-run';
 import { type Fleet, startFleet } from './fleet/fleet';
 import { sessionDataSource, type StoreSpec } from './fleet/store-spec';
 
@@ -46,12 +46,8 @@ describeWithPostgresBinaries()('PostgreSQL restart under load from 3 app process
       },
     });
 
-    expect(Object.keys(result.statuses).filter((status) => status !== '200' && status !== '503')).toEqual([]);
-    expect(result.slowestMs).toBeLessThan(STORE_TIMEOUT + 1000 + result.baselineSlowestMs);
-    expect(result.unavailableMs).toBeLessThanOrEqual(result.failoverMs + STORE_TIMEOUT + RECONNECT_SLACK);
+    expectServedThroughFailover(result, { storeTimeout: STORE_TIMEOUT, reconnectSlack: RECONNECT_SLACK });
+    // The database is durable: no acknowledged write may be lost.
     expect(result.lostAckedAt).toEqual([]);
-    expect(result.okBefore).toBeGreaterThan(0);
-    expect(result.statuses[503]).toBeGreaterThan(0);
-    expect(result.okAfter).toBeGreaterThan(0);
   }, 120000);
 });

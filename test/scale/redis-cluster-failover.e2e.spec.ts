@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { cli, FAILOVER_DETECTION_MS, HA_CLUSTER_PORTS, useHaCluster } from '../setup/redis-topology';
+import { cli, FAILOVER_DETECTION_MS, HA_CLUSTER_PORTS } from '../setup/redis-topology';
 import { describeWith } from '../setup/services';
-import { failoverUnderLoad } from './fleet/failover-run';
-import { type Fleet, startFleet } from './fleet/fleet';
+import { expectServedThroughFailover, failoverUnderLoad, useFleetOn } from './fleet/failover-run';
 import { killRedis } from './fleet/redis-kill';
 import { waitFor } from './fleet/steady-load';
+import { HA_CLUSTER_TARGET } from './fleet/store-targets';
 
 /**
  * Redis Cluster, for real: 3 masters with a replica each (node timeout 1 s). Three app processes
@@ -33,26 +32,14 @@ async function busiestMasterAndReplica(): Promise<[number, number]> {
   return [port(master), port(replica)];
 }
 
-describeWith(['redis-server'])('Redis Cluster failover under load from 3 app processes', () => {
-  let fleet: Fleet;
-  let release: () => Promise<void>;
-
-  beforeAll(async () => {
-    release = await useHaCluster();
-    const nodes = HA_CLUSTER_PORTS.map((port) => ({ host: '127.0.0.1', port }));
-    const store = { kind: 'cluster', nodes, prefix: `scale:${randomBytes(4).toString('hex')}:` } as const;
-    fleet = await startFleet({ platform: ['fastify', 'express', 'fastify'], store, ports: [17430, 17431, 17432], storeTimeout: STORE_TIMEOUT });
-  }, 90000);
-  afterAll(async () => {
-    await fleet?.stop();
-    await release?.();
-  }, 30000);
+describeWith(HA_CLUSTER_TARGET.services)('Redis Cluster failover under load from 3 app processes', () => {
+  const fleet = useFleetOn(HA_CLUSTER_TARGET, { platform: ['fastify', 'express', 'fastify'], ports: [17430, 17431, 17432], storeTimeout: STORE_TIMEOUT });
 
   it("answers 503 (for that master's sessions) no longer than failover + storeTimeout, never hangs, recovers by itself", async () => {
     let master = 0;
     let replica = 0;
     let other = 0;
-    const result = await failoverUnderLoad(`Cluster failover (node timeout ${FAILOVER_DETECTION_MS} ms, storeTimeout ${STORE_TIMEOUT} ms)`, fleet, {
+    const result = await failoverUnderLoad(`Cluster failover (node timeout ${FAILOVER_DETECTION_MS} ms, storeTimeout ${STORE_TIMEOUT} ms)`, fleet(), {
       disrupt: async () => {
         [master, replica] = await busiestMasterAndReplica();
         other = HA_CLUSTER_PORTS.find((port) => port !== master && port !== replica) as number;
@@ -66,13 +53,8 @@ describeWith(['redis-server'])('Redis Cluster failover under load from 3 app pro
         ),
     });
 
-    // Only 200s and 503s, each within storeTimeout + 1 s (beyond what the machine adds when all is well): no request hangs.
-    expect(Object.keys(result.statuses).filter((status) => status !== '200' && status !== '503')).toEqual([]);
-    expect(result.slowestMs).toBeLessThan(STORE_TIMEOUT + 1000 + result.baselineSlowestMs);
-    expect(result.unavailableMs).toBeLessThanOrEqual(result.failoverMs + STORE_TIMEOUT + RECONNECT_SLACK);
+    expectServedThroughFailover(result, { storeTimeout: STORE_TIMEOUT, reconnectSlack: RECONNECT_SLACK });
+    // Replication is asynchronous: only writes acknowledged in the last second before the kill may be lost.
     for (const at of result.lostAckedAt) expect(at > -1000 && at <= 0).toBe(true);
-    expect(result.okBefore).toBeGreaterThan(0);
-    expect(result.statuses[503]).toBeGreaterThan(0);
-    expect(result.okAfter).toBeGreaterThan(0);
   }, 90000);
 });

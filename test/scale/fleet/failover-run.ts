@@ -1,5 +1,6 @@
-import type { Fleet } from './fleet';
+import { type Fleet, type FleetOptions, startFleet } from './fleet';
 import { everyProcessServes, type OutageFigures, outageFigures, SteadyLoad } from './steady-load';
+import type { StoreTarget } from './store-targets';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,4 +64,42 @@ export async function failoverUnderLoad(
   } finally {
     await load.stop();
   }
+}
+
+/**
+ * What a fleet must show through any failover, whatever the store: only 200s and 503s, each within
+ * `storeTimeout` + 1 s beyond what the machine adds when all is well (no request hangs); 503s stop
+ * within failover time + `storeTimeout` + `reconnectSlack` (what the store's client needs to find
+ * the store again); load really ran before the disruption, really failed during it, and was served
+ * again after it. Which acknowledged writes may be lost depends on the store: the spec says.
+ */
+export function expectServedThroughFailover(result: FailoverResult, { storeTimeout, reconnectSlack }: { storeTimeout: number; reconnectSlack: number }): void {
+  expect(Object.keys(result.statuses).filter((status) => status !== '200' && status !== '503')).toEqual([]);
+  expect(result.slowestMs).toBeLessThan(storeTimeout + 1000 + result.baselineSlowestMs);
+  expect(result.unavailableMs).toBeLessThanOrEqual(result.failoverMs + storeTimeout + reconnectSlack);
+  expect(result.okBefore).toBeGreaterThan(0);
+  expect(result.statuses[503]).toBeGreaterThan(0);
+  expect(result.okAfter).toBeGreaterThan(0);
+}
+
+/**
+ * The hooks of a failover spec over a store target: before its tests, opens the target and starts
+ * the fleet on it; after them, stops the fleet, then closes the target. Returns the running fleet.
+ */
+export function useFleetOn(target: StoreTarget, options: Omit<FleetOptions, 'store'>): () => Fleet {
+  let fleet: Fleet | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await target.open();
+    cleanup = opened.cleanup;
+    fleet = await startFleet({ ...options, store: opened.spec });
+  }, 90000);
+  afterAll(async () => {
+    await fleet?.stop();
+    await cleanup?.();
+  }, 30000);
+  return () => {
+    if (!fleet) throw new Error(`the fleet on ${target.name} did not start`);
+    return fleet;
+  };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { SCALE_CLUSTER_PORTS, useScaleCluster } from '../../setup/redis-topology';
+import { HA_CLUSTER_PORTS, HA_SENTINEL, SCALE_CLUSTER_PORTS, useHaCluster, useHaSentinel, useScaleCluster } from '../../setup/redis-topology';
 import type { ServiceName } from '../../setup/services';
 import { sessionDataSource, type StoreSpec } from './store-spec';
 
@@ -57,6 +57,19 @@ function sqlTarget(name: string, type: 'postgres' | 'mariadb', port: number, use
   };
 }
 
+/** A Redis Cluster on loopback `ports`, started (or joined) by `use`, under a key prefix of its own. */
+function clusterTarget(name: string, ports: number[], use: () => Promise<() => Promise<void>>): StoreTarget {
+  return {
+    name,
+    services: ['redis-server'],
+    async open() {
+      const release = await use();
+      const nodes = ports.map((port) => ({ host: '127.0.0.1', port }));
+      return { spec: { kind: 'cluster', nodes, prefix: `scale:${unique()}:` }, cleanup: release };
+    },
+  };
+}
+
 export const STORE_TARGETS: StoreTarget[] = [
   {
     name: 'Redis standalone',
@@ -66,15 +79,7 @@ export const STORE_TARGETS: StoreTarget[] = [
       return { spec: { kind: 'redis', host: '127.0.0.1', port: 6379, prefix }, cleanup: () => dropPrefix(6379, prefix) };
     },
   },
-  {
-    name: 'Redis Cluster (3 masters)',
-    services: ['redis-server'],
-    async open() {
-      const release = await useScaleCluster();
-      const nodes = SCALE_CLUSTER_PORTS.map((port) => ({ host: '127.0.0.1', port }));
-      return { spec: { kind: 'cluster', nodes, prefix: `scale:${unique()}:` }, cleanup: release };
-    },
-  },
+  clusterTarget('Redis Cluster (3 masters)', SCALE_CLUSTER_PORTS, useScaleCluster),
   sqlTarget('PostgreSQL', 'postgres', 5432, 'postgres', 'postgres'),
   sqlTarget('MariaDB', 'mariadb', 3306, 'root', 'mariadb'),
   {
@@ -86,3 +91,17 @@ export const STORE_TARGETS: StoreTarget[] = [
     },
   },
 ];
+
+/** The failover specs' Redis Sentinel: a master, one replica and 3 sentinels (quorum 2, down-after 1 s). */
+export const HA_SENTINEL_TARGET: StoreTarget = {
+  name: 'Redis Sentinel (master, replica, 3 sentinels)',
+  services: ['redis-server'],
+  async open() {
+    const release = await useHaSentinel();
+    const sentinels = HA_SENTINEL.sentinelPorts.map((port) => ({ host: '127.0.0.1', port }));
+    return { spec: { kind: 'sentinel', sentinels, name: HA_SENTINEL.name, prefix: `scale:${unique()}:` }, cleanup: release };
+  },
+};
+
+/** The failover specs' Redis Cluster: 3 masters with a replica each (node timeout 1 s). */
+export const HA_CLUSTER_TARGET = clusterTarget('Redis Cluster (3 masters, 3 replicas)', HA_CLUSTER_PORTS, useHaCluster);
