@@ -37,13 +37,13 @@ const PREFIX = `${config.KEY_PREFIX}lp:`;
 
 /** Fastify's reply as far as the session touches it. */
 function reply() {
-  const headers = {};
+  const headers = new Map();
   return {
     raw: { headersSent: false },
-    code() {},
-    getHeader: (name) => headers[name],
-    header: (name, value) => void (headers[name] = value),
-    removeHeader: (name) => void delete headers[name],
+    code: () => undefined,
+    getHeader: (name) => headers.get(name),
+    header: (name, value) => void headers.set(name, value),
+    removeHeader: (name) => void headers.delete(name),
     headers,
   };
 }
@@ -87,7 +87,7 @@ async function main() {
     const state = RequestSession.attach(runtime, request(), response);
     (await state.load()).set('n', slot);
     await state.commit();
-    cookies.push(String(response.headers['set-cookie']).split(';')[0]);
+    cookies.push(String(response.headers.get('set-cookie')).split(';')[0]);
     ids.push(randomBytes(32).toString('base64url'));
     await raw.set(`${PREFIX}raw:${ids[slot]}`, JSON.stringify({ n: slot }));
   }
@@ -134,7 +134,9 @@ async function main() {
     'a new id (32 random bytes)': () => generateSessionId(),
   };
 
-  console.log(`nest-session's request path without HTTP and Nest: stack ${stack.name}, Node ${process.versions.node}, @nestjs/core ${installedVersion('@nestjs/core')}, ioredis ${installedVersion('ioredis')}`);
+  console.log(
+    `nest-session's request path without HTTP and Nest: stack ${stack.name}, Node ${process.versions.node}, @nestjs/core ${installedVersion('@nestjs/core')}, ioredis ${installedVersion('ioredis')}`,
+  );
   console.log(`${ROUNDS} alternating rounds of ${REQUESTS} requests, ${IN_FLIGHT} in flight; process CPU µs per request\n`);
   console.log('| path | median | min |');
   console.log('|---|---:|---:|');
