@@ -24,8 +24,29 @@ for (const { name } of listStacks()) {
     '',
   );
   out.push(...summaryTable(report), '');
+  out.push(spreadLine(report), '');
   out.push(`Targets on ${stackLine(report).replace(/ \(stack.*\)$/, '')}:`, '', ...targets(report), '');
   out.push(`Duplicate cookies:`, '', ...duplicateSection(report).slice(2), '');
   out.push(`Multi-process:`, '', ...multiSection(report).slice(2), '');
 }
 console.log(out.join('\n'));
+
+/**
+ * How much one contender's CPU per request moved between the rounds of one scenario in this run:
+ * the median and the largest max/min ratio over every contender and scenario. On a shared machine
+ * this says how far apart two figures must be before they mean anything.
+ */
+function spreadLine(report) {
+  const ratios = [];
+  for (const [scenario, byContender] of Object.entries(report.results)) {
+    for (const [id, { rounds }] of Object.entries(byContender)) {
+      const cpu = rounds.map((round) => round.cpuUsPerRequest).filter((value) => value > 0);
+      if (cpu.length > 1) ratios.push({ ratio: Math.max(...cpu) / Math.min(...cpu), label: `${id}, ${scenario}` });
+    }
+  }
+  if (ratios.length === 0) return '';
+  ratios.sort((a, b) => a.ratio - b.ratio);
+  const median = ratios[Math.floor(ratios.length / 2)].ratio;
+  const worst = ratios[ratios.length - 1];
+  return `Round-to-round spread of CPU per request, same contender and scenario: median ${median.toFixed(2)}× (slowest round over fastest), largest ${worst.ratio.toFixed(2)}× (${worst.label}).`;
+}
