@@ -50,7 +50,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 20000):
 export async function startServer(port: number, dir: string, ...extra: string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes'];
-  args.push('--pidfile', join(dir, 'redis.pid'), '--logfile', join(dir, 'redis.log'), '--save', '', '--appendonly', 'no', ...extra);
+  // No diskless-sync delay: Redis would otherwise wait 5 s for more replicas before a first sync.
+  args.push('--pidfile', join(dir, 'redis.pid'), '--logfile', join(dir, 'redis.log'), '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', ...extra);
   await run('redis-server', args);
   await waitFor(`redis-server on ${port}`, async () => (await cli(port, 'ping')) === 'PONG');
 }
@@ -111,6 +112,10 @@ function sentinelTopology(name: string, ports: number[], { replicas = 0, downAft
       if (!masters.every((master) => master.split('\n').join(':') === `127.0.0.1:${masterPort}`)) return false;
       const replication = await cli(masterPort, 'info', 'replication');
       if (!replication.includes('role:master') || !replication.includes(`connected_slaves:${replicas}`)) return false;
+      // Connected is not synced: until its first sync completes a replica holds nothing, and a
+      // failover then loses every write (the replication probe of the failover spec caught this).
+      const links = await Promise.all(replicaPorts.map((port) => cli(port, 'info', 'replication')));
+      if (!links.every((info) => info.includes('master_link_status:up'))) return false;
       const views = await Promise.all(sentinelPorts.map((port) => cli(port, 'sentinel', 'master', name)));
       // Each sentinel must see the replicas and the other sentinels, or a failover cannot happen.
       return views.every((view) => {
