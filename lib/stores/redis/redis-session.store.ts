@@ -1,5 +1,4 @@
 import { SessionOptionsError } from '../../errors/session.errors';
-import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { resolveClient } from '../shared/owned-client';
@@ -9,7 +8,8 @@ import { createRedisClient } from './redis-client';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
-import { DATA_PREFIX, LATE, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
+import { DATA_PREFIX, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
+import { runScript } from './run-script';
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
 
@@ -168,19 +168,8 @@ export class RedisSessionStore extends SessionStore {
     return this.clock.deadline(this.timeout);
   }
 
-  private async run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
-    const client = this.live();
-    try {
-      try {
-        return await client.evalsha(script.sha, 1, key, ...args);
-      } catch (error) {
-        if (!String((error as { message?: unknown }).message).startsWith('NOSCRIPT')) throw error;
-        return await client.eval(script.lua, 1, key, ...args);
-      }
-    } catch (error) {
-      if (String((error as { message?: unknown }).message).startsWith(LATE)) throw new SessionStoreTimeoutError('RedisSessionStore', this.timeout);
-      throw error;
-    }
+  private run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
+    return runScript(this.live(), script, key, args, this.timeout);
   }
 
   /**
