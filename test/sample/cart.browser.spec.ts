@@ -2,19 +2,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { describeWith } from '../setup/services';
+import { CHROMIUM_ARGS } from './chromium';
 import { SampleApp } from './sample-app';
 
 const SCREENSHOT = resolve(__dirname, '../../test-output/cart.png');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * The sample shop (sample/, built to sample/dist) in Chromium: two users with their own carts,

@@ -8,22 +8,30 @@ export type Cart = Record<string, number>;
 export type Flashes = [string, string][];
 
 const STYLE = `
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-  header { display: flex; gap: 1rem; align-items: center; border-bottom: 2px solid #2d6a4f; padding-bottom: .5rem; }
+  * { box-sizing: border-box; }
+  body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; overflow-wrap: break-word; }
+  header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; border-bottom: 2px solid #2d6a4f; padding-bottom: .5rem; }
   header h1 { margin: 0 auto 0 0; font-size: 1.4rem; color: #2d6a4f; }
+  header nav { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; }
   a { color: #2d6a4f; }
   .flash { padding: .5rem .8rem; border-radius: 4px; margin: 1rem 0; }
   .flash.success { background: #d8f3dc; } .flash.info { background: #e7ecf7; } .flash.error { background: #fde2e1; }
-  .products { display: grid; grid-template-columns: repeat(2, 1fr); gap: 1rem; padding: 0; }
+  .products { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 1rem; padding: 0; margin: 1rem 0; }
   article { border: 1px solid #ccc; border-radius: 6px; padding: .8rem; }
   article h2 { font-size: 1.05rem; margin: 0; }
   table { width: 100%; border-collapse: collapse; margin-top: 1rem; }
   th, td { text-align: left; padding: .4rem; border-bottom: 1px solid #ddd; }
-  td.num, th.num { text-align: right; }
-  button { background: #2d6a4f; color: #fff; border: 0; border-radius: 4px; padding: .35rem .8rem; cursor: pointer; }
-  button.secondary { background: #888; }
+  td.num, th.num { text-align: right; white-space: nowrap; }
+  .user strong { overflow-wrap: anywhere; }
+  button { background: #2d6a4f; color: #fff; border: 0; border-radius: 4px; padding: .5rem .9rem; min-height: 2.5rem; font-size: 1rem; white-space: nowrap; cursor: pointer; }
+  button.secondary { background: #666; }
   form.inline { display: inline; }
-  input { padding: .35rem; font-size: 1rem; }
+  input { padding: .35rem; font-size: 1rem; max-width: 100%; }
+  label { display: inline-flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: center; }
+  @media (max-width: 30rem) {
+    body { margin: 1rem auto; }
+    th, td { padding: .4rem .25rem; }
+  }
 `;
 
 interface Page {
@@ -37,14 +45,18 @@ interface Page {
 function layout(page: Page): string {
   const count = Object.values(page.cart ?? {}).reduce((sum, quantity) => sum + quantity, 0);
   const nav = page.user
-    ? html`<a href="/">Products</a> <a href="/cart">Cart (${count})</a>
+    ? html`<nav>
+        <a href="/">Products</a> <a href="/cart">Cart (${count})</a>
         <span class="user">Signed in as <strong>${page.user}</strong></span>
-        <form class="inline" method="post" action="/logout"><button class="secondary">Log out</button></form>`
+        <form class="inline" method="post" action="/logout"><button class="secondary">Log out</button></form>
+      </nav>`
     : '';
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
+        <!-- Without it a phone lays the page out 980 px wide and shrinks the text. -->
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${page.title} · Teahouse</title>
         <style>
           ${new SafeHtml(STYLE)}
