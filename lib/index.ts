@@ -1,4 +1,5 @@
 // The public API of nest-session, listed on purpose.
+import './supported-node.check';
 export * from './codecs/codec.interface';
 export { FlaskCookieCodec } from './codecs/flask-cookie.codec';
 export { FlaskTaggedJsonCodec, FlaskTuple, FlaskUuid, Markup } from './codecs/flask-tagged-json.codec';

@@ -67,7 +67,9 @@ describeWith(['chromium'])('sample shop on small screens', () => {
 });
 
 async function expectNoSidewaysScroll(page: Page, width: number): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
+    '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+  );
   expect(innerWidth).toBe(width);
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
 }
@@ -80,19 +82,16 @@ async function expectOnScreen(page: Page, locator: ReturnType<Page['locator']>, 
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.x + box!.width).toBeLessThanOrEqual(width);
   expect(box!.height).toBeGreaterThanOrEqual(24);
-  const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('button')?.textContent ?? null, {
-    x: box!.x + box!.width / 2,
-    y: box!.y + box!.height / 2,
-  });
+  const [x, y] = [box!.x + box!.width / 2, box!.y + box!.height / 2];
+  const hit = await page.evaluate<string | null>(`document.elementFromPoint(${x}, ${y})?.closest('button')?.textContent ?? null`);
   expect(hit).toBe(await locator.textContent());
 }
 
 /** The viewport meta tag is honoured: body text is laid out at its 16 px, not shrunk to fit a 980 px page. */
 async function expectReadableText(page: Page): Promise<void> {
-  const { fontSize, layoutWidth } = await page.evaluate(() => ({
-    fontSize: parseFloat(getComputedStyle(document.body).fontSize),
-    layoutWidth: document.documentElement.clientWidth,
-  }));
+  const { fontSize, layoutWidth } = await page.evaluate<{ fontSize: number; layoutWidth: number }>(
+    '({ fontSize: parseFloat(getComputedStyle(document.body).fontSize), layoutWidth: document.documentElement.clientWidth })',
+  );
   expect(fontSize).toBeGreaterThanOrEqual(16);
   expect(layoutWidth).toBe(page.viewportSize()!.width);
 }

@@ -6,6 +6,9 @@ import { Socket } from 'node:net';
  * server is down skips with a loud message on a laptop, and fails in CI, where `.ci/run` sets
  * NEST_SESSION_STRICT=1.
  */
+/** A Node.js the package does not support, to check what its users are told: Debian 12's own is 20. */
+export const OLD_NODE = process.env.NEST_SESSION_OLD_NODE ?? '/usr/bin/node';
+
 export const SERVICES = {
   redis: { what: 'Redis on 127.0.0.1:6379', probe: () => tcp(6379) },
   postgres: { what: 'PostgreSQL on 127.0.0.1:5432 (database test)', probe: () => tcp(5432) },
@@ -17,6 +20,10 @@ export const SERVICES = {
   },
   chromium: { what: 'Chromium at /usr/bin/chromium', probe: async () => has('/usr/bin/chromium', '--version') },
   flask: { what: "Python 3 with Flask (Debian's python3-flask)", probe: async () => has('/usr/bin/python3', '-c', 'import flask') },
+  'old-node': {
+    what: `an unsupported Node.js (major < 22) at ${OLD_NODE} (NEST_SESSION_OLD_NODE)`,
+    probe: async () => has(OLD_NODE, '-e', 'process.exit(Number(process.versions.node.split(".")[0]) < 22 ? 0 : 1)'),
+  },
 } satisfies Record<string, { what: string; probe: () => Promise<boolean> }>;
 
 export type ServiceName = keyof typeof SERVICES;
