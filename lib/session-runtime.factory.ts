@@ -1,5 +1,5 @@
 import { createCookieCodec } from './codecs/create-cookie-codec';
-import { SessionOptionsError } from './errors/session.errors';
+import { SessionOptionsError } from './errors';
 import { CookieSessionInterface } from './session/cookie-session.interface';
 import type { SessionRuntime } from './session/request-session';
 import { ServerSessionInterface } from './session/server-session.interface';

@@ -1,5 +1,5 @@
 import type { ModulesContainer } from '@nestjs/core';
-import { SessionOptionsError } from './errors/session.errors';
+import { SessionOptionsError } from './errors';
 import { SessionStore } from './stores/session-store';
 
 /** Where Nest keeps the tokens a class asked for with `@Inject(token)` (constructor parameters). */

@@ -1,7 +1,7 @@
 import { Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { requestSessionProvider } from './compat/request-session.provider';
-import { SessionOptionsError } from './errors/session.errors';
+import { SessionOptionsError } from './errors';
 import type { SessionModuleOptions } from './interfaces/session-options.interface';
 import { SessionInterceptor } from './interceptors/session.interceptor';
 import type { SessionRuntime } from './session/request-session';

@@ -1,5 +1,5 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { SessionContextError, SessionStoreUnsupportedError } from './errors/session.errors';
+import { SessionContextError, SessionStoreUnsupportedError } from './errors';
 import type { Session } from './interfaces/session.interface';
 import { requestContext } from './session/request-context';
 import { RequestSession, type SessionRuntime } from './session/request-session';

@@ -1,4 +1,4 @@
-import { SessionDataError } from '../errors/session.errors';
+import { SessionDataError } from '../errors';
 
 /**
  * Where the encoder stands inside a value: the keys and indexes from the session key down. It is

@@ -1,4 +1,4 @@
-import { SessionDataError } from '../errors/session.errors';
+import { SessionDataError } from '../errors';
 import type { JsonValue } from '../stores/session-store';
 
 /** The keys of Flask's registered tags, in Flask 2.2 to 3.1. */

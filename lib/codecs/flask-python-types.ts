@@ -1,3 +1,5 @@
+import { SessionArgumentError } from '../errors';
+
 /**
  * A Python tuple. Flask keeps tuples apart from lists on the wire (`{" t": [...]}`), and stores
  * each flash message as a `(category, message)` tuple, so a value read from a Flask cookie must
@@ -50,7 +52,7 @@ export class FlaskUuid {
   /** Accepts the canonical form (`8-4-4-4-12`) or 32 hex digits, in either case. */
   constructor(value: string) {
     if (!UUID_HEX.test(value) && !UUID_CANONICAL.test(value)) {
-      throw new TypeError(`not a UUID: ${JSON.stringify(value)}`);
+      throw new SessionArgumentError(`not a UUID: ${JSON.stringify(value)}`);
     }
     this.hex = value.replace(/-/g, '').toLowerCase();
   }

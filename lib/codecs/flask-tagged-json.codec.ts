@@ -1,4 +1,4 @@
-import { SessionDataError } from '../errors/session.errors';
+import { SessionDataError } from '../errors';
 import type { JsonValue } from '../stores/session-store';
 import type { ValueCodec } from './codec.interface';
 import { encodeItems, encodeMembers, type EncodeStep } from './encode-nested';

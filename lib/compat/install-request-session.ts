@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { SessionOptionsError } from '../errors/session.errors';
+import { SessionOptionsError } from '../errors';
 import { currentRequestSessionView } from './express-session-view';
 
 /** The part of Nest's `AbstractHttpAdapter` this needs. */

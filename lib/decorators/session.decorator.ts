@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { SessionContextError } from '../errors/session.errors';
+import { SessionContextError } from '../errors';
 import type { Session as SessionShape } from '../interfaces/session.interface';
 import { RequestSession } from '../session/request-session';
 

@@ -1,3 +1,5 @@
+import { SessionError } from './session.error';
+
 /**
  * The session table is missing or lacks a column: the migration has not run. This is a
  * deployment mistake, not an outage, so it is never reported as "store unavailable" (503): a
@@ -5,7 +7,9 @@
  * database was unreachable at startup, from the first call that meets the problem (the module
  * answers that request with a generic 500 and logs this message).
  */
-export class SessionSchemaError extends Error {
+export class SessionSchemaError extends SessionError {
+  readonly code = 'SESSION_SCHEMA_MISSING';
+
   constructor(
     /** The table the store was configured with. */
     readonly table: string,

@@ -1,6 +1,8 @@
+import { SessionError } from './session.error';
+
 /** The running Node.js is older than the package supports; thrown when the package is loaded. */
-export class UnsupportedNodeError extends Error {
-  readonly code = 'NEST_SESSION_UNSUPPORTED_NODE';
+export class UnsupportedNodeError extends SessionError {
+  readonly code = 'SESSION_NODE_UNSUPPORTED';
 
   constructor(
     /** The oldest supported version, e.g. `22.12.0`. */

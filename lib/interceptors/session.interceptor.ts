@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { SessionContextError } from '../errors/session.errors';
+import { SessionContextError } from '../errors';
 import { requestContext } from '../session/request-context';
 import { RequestSession, type SessionRuntime } from '../session/request-session';
 import { SESSION_RUNTIME } from '../session.constants';

@@ -1,8 +1,7 @@
 import type { CookieCodec } from '../codecs/codec.interface';
-import { SessionTooLargeError } from '../errors/session.errors';
+import { LateCookieError, SessionTooLargeError } from '../errors';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
-import { LateCookieError } from './session-cookie';
 import { SessionInterface, type OpenedSession } from './session-interface';
 import { hasChanges, SessionState } from './session-state';
 

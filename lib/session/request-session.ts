@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { LateCookieError, SessionContextError } from '../errors';
 import type { Session } from '../interfaces/session.interface';
 import * as http from '../utils/http';
-import { LateCookieError } from './session-cookie';
 import type { OpenedSession, SessionInterface } from './session-interface';
 import { SessionObject, type SessionLifecycle } from './session-object';
 
@@ -103,7 +103,7 @@ export class RequestSession implements SessionLifecycle {
   }
 
   private openedState() {
-    if (!this.opened) throw new Error('nest-session: the session is not open yet');
+    if (!this.opened) throw new SessionContextError('the session is not open yet');
     return this.opened.state;
   }
 }

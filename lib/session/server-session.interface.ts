@@ -1,10 +1,9 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
-import { SessionStoreUnavailableError, SessionTooLargeError } from '../errors/session.errors';
+import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
 import type { JsonValue, SessionStore, SessionWrite, StoredData } from '../stores/session-store';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
-import { LateCookieError } from './session-cookie';
 import { SessionInterface, type OpenedSession } from './session-interface';
 import { hasChanges, SessionState, type SessionSnapshot } from './session-state';
 import { StoreCalls } from './store-calls';

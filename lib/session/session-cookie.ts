@@ -61,13 +61,3 @@ export class SessionCookie {
     return true;
   }
 }
-
-/** The response left before the session cookie could be set (a handler that used `@Res()`). */
-export class LateCookieError extends Error {
-  constructor() {
-    super(
-      'nest-session: the response was sent before the session could set its cookie. In handlers that send the response themselves (@Res()), call `await session.save()` before sending, or use @Res({ passthrough: true }).',
-    );
-    this.name = 'LateCookieError';
-  }
-}

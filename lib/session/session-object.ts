@@ -1,4 +1,4 @@
-import { SessionDataError } from '../errors/session.errors';
+import { SessionDataError } from '../errors';
 import type { FlashedMessagesOptions, Session } from '../interfaces/session.interface';
 import { FLASHES_KEY, PERMANENT_KEY, hasChanges, type SessionState } from './session-state';
 

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SessionSchemaError } from '../errors/session-schema.error';
-import { SessionStoreUnavailableError } from '../errors/session.errors';
+import { SessionSchemaError, SessionStoreNoAnswerError, SessionStoreUnavailableError } from '../errors';
 
 /**
  * Time a store gets beyond `storeTimeout` before the request gives up on it. Stores bound their
@@ -39,7 +38,7 @@ export class StoreCalls {
         reject(new SessionStoreUnavailableError(operation, error));
       };
       const timer = setTimeout(() => {
-        fail(new Error(`no answer within ${this.bound} ms`));
+        fail(new SessionStoreNoAnswerError(this.bound));
       }, this.bound);
       let pending: Promise<T>;
       try {

@@ -1,3 +1,5 @@
+import { SessionArgumentError } from '../errors';
+
 /** Cookie reading and writing, kept to what sessions need and strict about what it emits. */
 
 /**
@@ -65,8 +67,8 @@ export function isAttributeValue(value: string): boolean {
 
 /** One Set-Cookie header. Names and values are checked, so CR/LF or `;` can never be injected. */
 export function serializeCookie(name: string, value: string, attributes: CookieAttributes): string {
-  if (!isCookieName(name)) throw new TypeError(`invalid cookie name ${JSON.stringify(name)}`);
-  if (!COOKIE_VALUE.test(value)) throw new TypeError('invalid cookie value');
+  if (!isCookieName(name)) throw new SessionArgumentError(`invalid cookie name ${JSON.stringify(name)}`);
+  if (!COOKIE_VALUE.test(value)) throw new SessionArgumentError('invalid cookie value');
   let header = `${name}=${value}; Path=${attributes.path}`;
   if (attributes.domain) header += `; Domain=${attributes.domain}`;
   if (attributes.expires) {

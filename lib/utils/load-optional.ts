@@ -1,4 +1,4 @@
-import { SessionOptionsError } from '../errors/session.errors';
+import { SessionOptionsError } from '../errors';
 
 /**
  * Loads an optional peer dependency where a store is built, so that apps which never use that

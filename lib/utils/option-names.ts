@@ -1,4 +1,4 @@
-import { SessionOptionsError } from '../errors/session.errors';
+import { SessionOptionsError } from '../errors';
 
 /** Every key `SessionModule.forRoot()` accepts; anything else is a typo or a guess, refused. */
 export const OPTION_KEYS: readonly string[] = [

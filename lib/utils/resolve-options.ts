@@ -1,4 +1,4 @@
-import { SessionOptionsError } from '../errors/session.errors';
+import { SessionOptionsError } from '../errors';
 import type { CookieFormat, SessionModuleOptions, StoreErrorMode } from '../interfaces/session-options.interface';
 import type { SessionStore } from '../stores/session-store';
 import { isAttributeValue, isCookieName } from './cookie';

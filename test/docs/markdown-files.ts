@@ -34,10 +34,12 @@ export function splitMarkdown(text: string): { blocks: FencedBlock[]; prose: str
   const blocks: FencedBlock[] = [];
   const prose: string[] = [];
   let open: { fence: string; lang: string; line: number; body: string[] } | null = null;
-  lines.forEach((line, index) => {
+  for (const [index, line] of lines.entries()) {
     const fence = /^ {0,3}(`{3,}|~{3,})\s*([\w-]*)/.exec(line);
     if (open) {
-      if (fence && fence[1][0] === open.fence[0] && fence[1].length >= open.fence.length && line.trim() === fence[1]) {
+      // A fence closes on a line of the same character, at least as long, with nothing after it.
+      const closes = fence?.[1].startsWith(open.fence[0]) && fence[1].length >= open.fence.length && line.trim() === fence[1];
+      if (closes) {
         blocks.push({ lang: open.lang, code: `${open.body.join('\n')}\n`, line: open.line });
         open = null;
       } else open.body.push(line);
@@ -46,8 +48,8 @@ export function splitMarkdown(text: string): { blocks: FencedBlock[]; prose: str
       open = { fence: fence[1], lang: fence[2], line: index + 1, body: [] };
       prose.push('');
     } else prose.push(line);
-  });
-  if (open) throw new Error(`a code fence opened on line ${(open as { line: number }).line} is never closed`);
+  }
+  if (open) throw new Error(`a code fence opened on line ${open.line} is never closed`);
   return { blocks, prose: prose.join('\n') };
 }
 

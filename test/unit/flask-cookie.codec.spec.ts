@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import { FlaskCookieCodec } from '../../lib/codecs/flask-cookie.codec';
 import { FlaskTaggedJsonCodec, FlaskTuple, FlaskUuid, Markup } from '../../lib/codecs/flask-tagged-json.codec';
-import { SessionDataError } from '../../lib/errors/session.errors';
+import { SessionDataError } from '../../lib/errors';
 
 /*
  * Every expected cookie below was written by Flask 2.2.2 (Debian's python3-flask) through

@@ -4,7 +4,7 @@ import { MemorySessionStore, SignedCookieCodec } from '../../lib';
 import { CookieSessionInterface } from '../../lib/session/cookie-session.interface';
 import { ServerSessionInterface } from '../../lib/session/server-session.interface';
 import type { OpenedSession, SessionInterface } from '../../lib/session/session-interface';
-import { LateCookieError } from '../../lib/session/session-cookie';
+import { LateCookieError } from '../../lib/errors/late-cookie.error';
 import { resolveOptions } from '../../lib/utils/resolve-options';
 import type { SessionModuleOptions } from '../../lib';
 

@@ -1,3 +1,4 @@
+import { FileLockTimeoutError } from '../../errors/file-lock-timeout.error';
 import { open, rm, stat } from 'node:fs/promises';
 
 /**
@@ -17,13 +18,6 @@ export interface FileLockOptions {
   staleMs: number;
   /** How long to wait for a busy lock before failing, in ms. */
   timeoutMs: number;
-}
-
-export class FileLockTimeoutError extends Error {
-  constructor(path: string, timeoutMs: number) {
-    super(`nest-session: FileSessionStore could not lock ${path} within ${timeoutMs} ms`);
-    this.name = 'FileLockTimeoutError';
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

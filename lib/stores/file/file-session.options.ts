@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionOptionsError } from '../../errors';
 import type { FileLockOptions } from './file-lock';
 
 /** Options of {@link FileSessionStore}. */

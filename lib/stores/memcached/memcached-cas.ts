@@ -1,3 +1,5 @@
+import { CasRetriesExhaustedError } from '../../errors/cas-retries-exhausted.error';
+
 /** What a CAS step returns when another writer got there first and the step must run again. */
 export const CONFLICT = Symbol('cas-conflict');
 
@@ -19,13 +21,6 @@ export async function orConflict(command: Promise<unknown>): Promise<true | type
   } catch (error) {
     if (isConflict(error)) return CONFLICT;
     throw error;
-  }
-}
-
-export class CasRetriesExhaustedError extends Error {
-  constructor(key: string, attempts: number) {
-    super(`nest-session: MemcachedSessionStore gave up on ${key} after ${attempts} CAS conflicts`);
-    this.name = 'CasRetriesExhaustedError';
   }
 }
 

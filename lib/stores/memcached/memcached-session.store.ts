@@ -1,4 +1,4 @@
-import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionOptionsError } from '../../errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';

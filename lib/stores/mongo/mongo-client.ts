@@ -1,4 +1,4 @@
-import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionOptionsError } from '../../errors';
 import { loadOptional } from '../../utils/load-optional';
 import { guardClientErrors, resolveClient } from '../shared/owned-client';
 import type { MongoClientOptionsLike, MongoCollectionLike, MongoDbLike } from './mongo-client.types';

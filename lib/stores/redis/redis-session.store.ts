@@ -1,4 +1,4 @@
-import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionOptionsError, SessionStoreConflictError, SessionStoreDisconnectedError } from '../../errors';
 import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { resolveClient } from '../shared/owned-client';
@@ -100,7 +100,7 @@ export class RedisSessionStore extends SessionStore {
       if (previous && previous !== owner) await this.live().zrem(this.userKey(previous), id);
       return outcome;
     }
-    throw new Error('nest-session: RedisSessionStore could not index a session whose owner kept changing');
+    throw new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing');
   }
 
   async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
@@ -113,7 +113,7 @@ export class RedisSessionStore extends SessionStore {
       if (typeof reply !== 'string') return reply === 1;
       indexed = await this.index(reply, id, ttl);
     }
-    throw new Error('nest-session: RedisSessionStore could not index a session whose owner kept changing');
+    throw new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing');
   }
 
   async destroy(id: string): Promise<void> {
@@ -179,7 +179,7 @@ export class RedisSessionStore extends SessionStore {
   private live(): RedisClientLike {
     const status = this.client.status;
     if (this.owned && (status === 'reconnecting' || status === 'close' || status === 'end')) {
-      throw new Error(`nest-session: Redis is unreachable (client ${status})`);
+      throw new SessionStoreDisconnectedError(`Redis is unreachable (client ${status})`);
     }
     return this.client;
   }

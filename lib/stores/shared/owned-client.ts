@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionOptionsError } from '../../errors';
 
 /** The part of an event emitter the guard needs (every driver client has it). */
 export interface ErrorEmitterLike {

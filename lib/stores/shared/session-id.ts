@@ -1,3 +1,5 @@
+import { SessionIdError } from '../../errors';
+
 /**
  * The one session id format every store accepts: 43 base64url characters, the encoding of the
  * 32 random bytes the module generates (Flask-Session's `SESSION_ID_LENGTH`, 256 bits).
@@ -13,8 +15,8 @@ export function isSessionId(id: unknown): id is string {
   return typeof id === 'string' && SESSION_ID_PATTERN.test(id);
 }
 
-/** Returns `id` when it is well formed; throws a `RangeError` that names the store otherwise. */
+/** Returns `id` when it is well formed; throws a `SessionIdError` (a `RangeError`) that names the store otherwise. */
 export function checkSessionId(id: unknown, store: string): string {
-  if (!isSessionId(id)) throw new RangeError(`nest-session: ${store} refused a session id that is not 43 base64url characters`);
+  if (!isSessionId(id)) throw new SessionIdError(store);
   return id;
 }

@@ -1,3 +1,4 @@
+import { SessionDataError } from '../../errors';
 import type { SessionWrite, StoredData } from '../session-store';
 import { mergeChangeSet } from '../shared/merge-change-set';
 
@@ -64,7 +65,7 @@ export function encodeData(data: StoredData): string {
 export function parseData(text: string): StoredData {
   const data: unknown = JSON.parse(text);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new Error('nest-session: a session row holds data that is not a JSON object');
+    throw new SessionDataError('a session row holds data that is not a JSON object');
   }
   return data as StoredData;
 }

@@ -1,4 +1,4 @@
-import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionOptionsError } from '../../errors';
 
 /** The `type` of the TypeORM DataSources the session store runs on. */
 export type SessionDatabaseType = 'postgres' | 'mysql' | 'mariadb' | 'better-sqlite3';

@@ -1,3 +1,4 @@
+import { SessionOptionsError } from '../../errors';
 import type { SaveOutcome, SessionWrite } from '../session-store';
 import { LockedRow, planPatch, rowParams } from './session-patch';
 import type { SessionSql } from './session-sql';
@@ -69,7 +70,7 @@ export class SqliteSessionWriter {
   /** Statements are prepared on first use and again if the DataSource reconnected. */
   private prepare(): Prepared {
     const database = (this.dataSource.driver as unknown as { databaseConnection?: Database }).databaseConnection;
-    if (!database) throw new Error('nest-session: the SQLite DataSource is not initialized');
+    if (!database) throw new SessionOptionsError('the SQLite DataSource is not initialized: initialize it before the first request (TypeOrmModule does).');
     if (database === this.prepared?.database) return this.prepared;
     const lock = database.prepare(this.sql.lock);
     const insert = database.prepare(this.sql.insert);

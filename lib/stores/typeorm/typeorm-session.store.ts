@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SessionOptionsError } from '../../errors/session.errors';
+import { SessionOptionsError } from '../../errors';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { checkSessionId } from '../shared/session-id';
