@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { EncryptedCookieCodec, SignedCookieCodec } from '../../lib';
+import { EncryptedCookieCodec, SignedCookieCodec } from '../../lib/codecs/signed-cookie.codec';
 import { SessionIdSigner } from '../../lib/utils/crypto';
 
 /** One hostile request: the Cookie header lines to send, and what kind of attack it is. */

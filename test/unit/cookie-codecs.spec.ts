@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { EncryptedCookieCodec, SignedCookieCodec } from '../../lib';
+import { EncryptedCookieCodec, SignedCookieCodec } from '../../lib/codecs/signed-cookie.codec';
 import { SessionIdSigner } from '../../lib/utils/crypto';
 
 const NEW = 'n'.repeat(32);

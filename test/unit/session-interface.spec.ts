@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { MemorySessionStore, SignedCookieCodec } from '../../lib';
+import { MemorySessionStore } from '../../lib';
+import { SignedCookieCodec } from '../../lib/codecs/signed-cookie.codec';
 import { CookieSessionInterface } from '../../lib/session/cookie-session.interface';
 import { ServerSessionInterface } from '../../lib/session/server-session.interface';
 import type { OpenedSession, SessionInterface } from '../../lib/session/session-interface';

@@ -1,4 +1,4 @@
-import { TaggedJsonCodec } from '../../lib';
+import { TaggedJsonCodec } from '../../lib/codecs/tagged-json.codec';
 import { SessionObject, type SessionLifecycle } from '../../lib/session/session-object';
 import { SessionState } from '../../lib/session/session-state';
 import type { StoredData } from '../../lib';

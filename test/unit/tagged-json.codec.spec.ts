@@ -1,4 +1,4 @@
-import { TaggedJsonCodec } from '../../lib';
+import { TaggedJsonCodec } from '../../lib/codecs/tagged-json.codec';
 
 const codec = new TaggedJsonCodec(8);
 const roundTrip = (value: unknown) => codec.decode(JSON.parse(JSON.stringify(codec.encode(value))));

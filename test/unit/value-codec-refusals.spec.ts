@@ -1,4 +1,7 @@
-import { FlaskTaggedJsonCodec, SessionDataError, TaggedJsonCodec, type ValueCodec } from '../../lib';
+import { SessionDataError } from '../../lib';
+import type { ValueCodec } from '../../lib/codecs/codec.interface';
+import { FlaskTaggedJsonCodec } from '../../lib/codecs/flask-tagged-json.codec';
+import { TaggedJsonCodec } from '../../lib/codecs/tagged-json.codec';
 
 /** Messages the refusals must carry: the full key path, so the handler's author finds the key. */
 function refusal(codec: ValueCodec, value: unknown, key: string): string {
