@@ -24,7 +24,7 @@ describe('documentation links', () => {
   it('slugs headings as GitHub does', () => {
     expect(slug('Memory (`MemorySessionStore`)')).toBe('memory-memorysessionstore');
     expect(slug('TypeORM (`TypeOrmSessionStore`: PostgreSQL, MySQL/MariaDB, SQLite)')).toBe('typeorm-typeormsessionstore-postgresql-mysqlmariadb-sqlite');
-    expect(slug('Wiring with `@nestjs/typeorm` (the app\'s own DataSource)')).toBe('wiring-with-nestjstypeorm-the-apps-own-datasource');
+    expect(slug("Wiring with `@nestjs/typeorm` (the app's own DataSource)")).toBe('wiring-with-nestjstypeorm-the-apps-own-datasource');
     expect(slug('NestJS 12.5.1 on Node 24.22.3')).toBe('nestjs-1251-on-node-24223');
     expect(slug('Failover, measured')).toBe('failover-measured');
     expect(slug('**Bold** and [a link](x.md) and snake_case')).toBe('bold-and-a-link-and-snake_case');
@@ -97,4 +97,3 @@ function slug(heading: string): string {
     .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
     .replace(/ /g, '-');
 }
-
