@@ -14,7 +14,7 @@ import { sessionDataSource } from './fleet/store-spec';
  * What one session operation costs the store server, measured on private servers (nothing else
  * talks to them): Redis server CPU per read, write, touch and login (INFO commandstats, and the
  * whole process's CPU from /proc, which adds network and protocol work), PostgreSQL statements
- * and backend CPU per operation. The README's capacity model is built from these figures.
+ * and backend CPU per operation. The capacity model in docs/operations.md is built from these figures.
  */
 const OPS = 4000;
 const CONCURRENCY = 32;

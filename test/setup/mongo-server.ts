@@ -9,7 +9,7 @@ import { type Databases, runCommand } from './mongo-wire/commands';
  * the driver's handshake, command encoding, cursors and error handling are the real ones; the
  * query and update semantics are mingo's (an independent implementation of MongoDB's query
  * language); the server-side checks that matter to a session store are mongod's (see
- * `mongo-wire/collection.ts`). What it does not reproduce: see the Mongo section of the README.
+ * `mongo-wire/collection.ts`). What it does not reproduce: see docs/stores/mongodb.md.
  *
  * Speaks OP_MSG (with document sequences and checksums) and, for the driver's first handshake,
  * OP_QUERY / OP_REPLY. Standalone only: no replica set, sessions, transactions or auth.

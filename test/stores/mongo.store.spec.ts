@@ -6,7 +6,7 @@ import { newId, runStoreContract, write } from './store-contract';
 
 /*
  * Runs against the wire-protocol test server of test/setup/mongo-server.ts through the official
- * driver: no real mongod installs here (see the README's Mongo section for what that server does
+ * driver: no real mongod installs here (see docs/stores/mongodb.md for what that server does
  * not reproduce).
  */
 runStoreContract('mongo', () => openMongo());
