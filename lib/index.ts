@@ -8,8 +8,14 @@
 import './supported-node.check';
 export { FlaskTuple, FlaskUuid, Markup } from './codecs/flask-python-types';
 export type { RequestSessionView, SessionCallback } from './compat';
+export { CsrfGuard } from './csrf/csrf.guard';
+export type { CsrfFailure } from './csrf/csrf-tokens';
+export { SkipCsrf, SKIP_CSRF } from './csrf/skip-csrf.decorator';
 export { Session } from './decorators/session.decorator';
 export * from './errors';
+export * from './events/session-event.interface';
+export { SessionEvents, type EventEmitterLike, type SessionEventListener } from './events/session-events';
+export * from './interfaces/csrf-options.interface';
 export * from './interfaces/session-options.interface';
 export type { FlashedMessagesOptions, SessionKey } from './interfaces/session.interface';
 export { SessionModule } from './session.module';

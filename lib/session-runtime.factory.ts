@@ -1,5 +1,7 @@
 import { createCookieCodec } from './codecs/create-cookie-codec';
+import { CsrfTokens } from './csrf/csrf-tokens';
 import { SessionOptionsError } from './errors';
+import { SessionEvents } from './events/session-events';
 import { CookieSessionInterface } from './session/cookie-session.interface';
 import type { SessionRuntime } from './session/request-session';
 import { ServerSessionInterface } from './session/server-session.interface';
@@ -33,5 +35,9 @@ export function createSessionInterface(options: ResolvedSessionOptions): Session
 
 /** The runtime every request of the application shares. */
 export function createSessionRuntime(options: ResolvedSessionOptions): SessionRuntime {
-  return { sessions: createSessionInterface(options) };
+  return {
+    sessions: createSessionInterface(options),
+    csrf: new CsrfTokens(options.secrets, options.cookie.name, options.csrf.maxAge),
+    events: new SessionEvents(),
+  };
 }

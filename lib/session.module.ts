@@ -1,7 +1,10 @@
 import { Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { requestSessionProvider } from './compat/request-session.provider';
+import { CsrfGlobalGuard, CsrfGuard } from './csrf/csrf.guard';
 import { SessionOptionsError } from './errors';
+import { EventEmitterBridge } from './events/event-emitter.bridge';
+import { SessionEvents } from './events/session-events';
 import type { SessionModuleOptions } from './interfaces/session-options.interface';
 import { SessionInterceptor } from './interceptors/session.interceptor';
 import type { SessionRuntime } from './session/request-session';
@@ -44,8 +47,14 @@ import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-opt
     requestSessionProvider,
     SessionService,
     { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
+    // Always registered; it returns at once unless the `csrf` option turns the global check on
+    // (forRootAsync's options are not known when the module's providers are declared).
+    { provide: APP_GUARD, useClass: CsrfGlobalGuard },
+    CsrfGuard,
+    { provide: SessionEvents, inject: [SESSION_RUNTIME], useFactory: (runtime: SessionRuntime) => runtime.events },
+    EventEmitterBridge,
   ],
-  exports: [SessionStore, SessionService],
+  exports: [SessionStore, SessionService, CsrfGuard, SessionEvents],
 })
 export class SessionModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
   constructor(

@@ -28,6 +28,14 @@ export class SessionService {
     return RequestSession.attach(this.runtime, http.getRequest(), http.getResponse()).load() as unknown as Promise<Session<T>>;
   }
 
+  /**
+   * A fresh CSRF token for the request an `ExecutionContext` describes (the injectable twin of
+   * `session.csrfToken()`), e.g. for a guard or interceptor that puts it on every page's model.
+   */
+  async csrfToken(context: ExecutionContext): Promise<string> {
+    return (await this.fromContext(context)).csrfToken();
+  }
+
   /** The session of the request in progress, from the handler's call chain (needs `asyncContext: true`). */
   current<T extends object = Record<string, any>>(): Promise<Session<T>> {
     if (!this.runtime.sessions.options.asyncContext) {
@@ -60,6 +68,7 @@ export class SessionService {
     const { store, calls } = this.server();
     const ids = (await this.listUserSessions(userId)).filter((id) => id !== options.except);
     await Promise.all(ids.map((id) => calls.run('destroy', () => store.destroy(id))));
+    this.runtime.events.emit('session.user-logged-out', () => ({ userId: String(userId), count: ids.length, except: options.except }));
     return ids.length;
   }
 

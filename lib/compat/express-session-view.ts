@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { Session } from '../interfaces/session.interface';
+import { startOver as startOverSession } from '../session/session-object';
 import { type RequestSessionCookieInfo, SessionCookieView } from './session-cookie-view';
 
 /** What the view reports beyond the session itself (from the module's options). */
@@ -106,7 +107,7 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
     // destroy() deletes the old record now and starts a new empty session under a new id with
     // the module's defaults: exactly express-session's regenerate, and no data of the previous
     // user survives a logout.
-    await session.destroy();
+    await startOverSession(session);
     for (const [key, value] of carried) session.set(key, value);
     state.detached = previous;
     liveViews.set(session, buildView(session, info));
@@ -125,6 +126,7 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
     data: toJSON,
     flash: (message: string, category?: string) => session.flash(message, category),
     getFlashedMessages: (options?: never) => session.getFlashedMessages(options),
+    csrfToken: () => session.csrfToken(),
     regenerate: (first?: string[] | SessionCallback, second?: SessionCallback) =>
       typeof first === 'function' ? settle(startOver([]), first, view) : settle(startOver(first ?? []), second, view),
     destroy: (callback?: SessionCallback) => settle(session.destroy(), callback, view),

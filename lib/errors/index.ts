@@ -1,5 +1,6 @@
 export { SessionError } from './session.error';
 export * from './cas-retries-exhausted.error';
+export * from './csrf-rejected.error';
 export * from './file-lock-timeout.error';
 export * from './late-cookie.error';
 export * from './session-argument.error';

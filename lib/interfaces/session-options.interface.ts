@@ -1,4 +1,5 @@
 import type { SessionStore } from '../stores/session-store';
+import type { CsrfOptions } from './csrf-options.interface';
 
 /** Attributes of the session cookie (Flask's `SESSION_COOKIE_*` settings). */
 export interface SessionCookieOptions {
@@ -127,4 +128,13 @@ export interface SessionModuleOptions {
    * @default undefined
    */
   userKey?: string;
+  /**
+   * CSRF protection bound to the session. `true` (or an object of {@link CsrfOptions}) checks every
+   * request with an unsafe method (POST, PUT, PATCH, DELETE…) for a token from
+   * `session.csrfToken()`, in the `csrf_token` form field or an `X-CSRF-Token` header, and answers
+   * 403 without one; routes opt out with `@SkipCsrf()`. Off, `CsrfGuard` checks only the routes
+   * that use it.
+   * @default false
+   */
+  csrf?: boolean | CsrfOptions;
 }

@@ -48,7 +48,7 @@ export interface Session<T extends object = Record<string, any>> {
   pop<K extends SessionKey<T>>(key: K, fallback?: T[K]): T[K] | undefined;
   /** Removes every key; an emptied session is deleted from the store and its cookie deleted. */
   clear(): void;
-  /** The keys present, without the internal `_permanent`. */
+  /** The keys present, without the internal `_permanent` and `_csrf`. */
   keys(): SessionKey<T>[];
   /** A plain object with every key and value. */
   toJSON(): Partial<T>;
@@ -68,6 +68,14 @@ export interface Session<T extends object = Record<string, any>> {
    * call it yourself only in handlers that send the response themselves (`@Res()`), before sending.
    */
   save(): Promise<void>;
+
+  /**
+   * A CSRF token for this session, for a form's hidden `csrf_token` field or a script's
+   * `X-CSRF-Token` header. Each call returns different bytes (masked against BREACH); every one is
+   * good until the session's secret changes (`regenerate()`, `destroy()`, `clear()`). The first call
+   * creates the secret, which is a write: the session is saved and gets its cookie.
+   */
+  csrfToken(): string;
 
   /** Queues a message for the next request that reads flashes (Flask's `flash`). */
   flash(message: string, category?: string): void;

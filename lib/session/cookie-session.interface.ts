@@ -25,13 +25,20 @@ export class CookieSessionInterface extends SessionInterface {
   async open(request: http.PlatformRequest): Promise<OpenedSession> {
     const now = Date.now();
     const cookies = this.cookie.values(request);
+    let expired: OpenedSession['expired'];
     for (const value of cookies) {
       const decoded = this.codec.decode(value);
-      if (!decoded || !this.lifetime.alive(decoded.createdAt, decoded.issuedAt, now) || !this.decodable(decoded.data)) continue;
+      if (!decoded) continue;
+      if (!this.lifetime.alive(decoded.createdAt, decoded.issuedAt, now)) {
+        // Signed by us, so it was a real session once: worth an expired event, never a session.
+        expired ??= { id: null };
+        continue;
+      }
+      if (!this.decodable(decoded.data)) continue;
       const state = new SessionState({ id: null, isNew: false, createdAt: decoded.createdAt, touchedAt: decoded.issuedAt }, decoded.data, this.values);
       return { state, cookieSent: true, resign: decoded.keyIndex > 0, detached: false };
     }
-    return { state: this.fresh(null, now), cookieSent: cookies.length > 0, resign: false, detached: false };
+    return { state: this.fresh(null, now), cookieSent: cookies.length > 0, resign: false, detached: false, expired };
   }
 
   protected async persist(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<boolean> {

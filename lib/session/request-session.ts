@@ -1,9 +1,13 @@
 import { Logger } from '@nestjs/common';
+import type { CsrfFailure, CsrfTokens } from '../csrf/csrf-tokens';
+import { exposeCsrfToken } from '../csrf/expose-csrf-token';
 import { LateCookieError, SessionContextError } from '../errors';
+import type { SessionEvents } from '../events/session-events';
 import type { Session } from '../interfaces/session.interface';
 import * as http from '../utils/http';
 import type { OpenedSession, SessionInterface } from './session-interface';
 import { SessionObject, type SessionLifecycle } from './session-object';
+import type { SessionState } from './session-state';
 
 const logger = new Logger('SessionModule');
 
@@ -15,6 +19,10 @@ export interface SessionRuntime {
   readonly sessions: SessionInterface;
   /** Wraps the session object users receive (the `req.session` view when `requestSession` is on). */
   readonly present?: (session: SessionObject) => Session;
+  /** Issues and checks the sessions' CSRF tokens. */
+  readonly csrf: CsrfTokens;
+  /** Session events; costs a property read per event when nobody listens. */
+  readonly events: SessionEvents;
 }
 
 /**
@@ -57,6 +65,8 @@ export class RequestSession implements SessionLifecycle {
     this.opening ??= this.runtime.sessions.open(this.request).then(
       (opened) => {
         this.opened = opened;
+        const { expired } = opened;
+        if (expired) this.runtime.events.emit('session.expired', () => ({ sessionId: expired.id, userId: expired.userId }));
         const session = new SessionObject(opened.state, this);
         return (this.session = this.runtime.present ? this.runtime.present(session) : session);
       },
@@ -80,26 +90,78 @@ export class RequestSession implements SessionLifecycle {
     return this.committing;
   }
 
-  regenerate(): Promise<void> {
-    return this.runtime.sessions.regenerate(this.openedState());
+  async regenerate(): Promise<void> {
+    const state = this.openedState();
+    const before = this.identity(state);
+    await this.runtime.sessions.regenerate(state);
+    this.emitRegenerated(state, before);
   }
 
-  destroy(): Promise<void> {
-    return this.runtime.sessions.destroy(this.openedState());
+  async destroy(): Promise<void> {
+    const state = this.openedState();
+    const before = this.identity(state);
+    await this.runtime.sessions.destroy(state);
+    if (before) this.runtime.events.emit('session.destroyed', () => ({ sessionId: before.id, userId: before.userId }));
+  }
+
+  /**
+   * express-session's `regenerate()` (Passport's login): a new, empty session under a new id.
+   * Ends the old one like `destroy()`, but is reported as a regeneration.
+   */
+  async startOver(): Promise<void> {
+    const state = this.openedState();
+    const before = this.identity(state);
+    await this.runtime.sessions.destroy(state);
+    state.regenerated = true;
+    this.emitRegenerated(state, before);
   }
 
   save(): Promise<void> {
     return this.commit();
   }
 
+  csrfToken(): string {
+    return this.runtime.csrf.issue(this.openedState());
+  }
+
+  /** Opens the session and checks a token against it; reads only, writes nothing. */
+  async checkCsrf(token: unknown): Promise<CsrfFailure | null> {
+    await this.load();
+    return this.runtime.csrf.check(this.openedState(), token);
+  }
+
   private async saveNow(): Promise<void> {
-    if (!this.opened) return;
+    const opened = this.opened;
+    if (!opened) return;
+    const { state } = opened;
+    const { options } = this.runtime.sessions;
+    if (!opened.detached && (options.csrf.cookieName || options.csrf.headerName)) exposeCsrfToken(options, this.runtime.csrf, state, this.request, this.response);
+    // A session that was never saved, and not a regenerated one, is created by this save.
+    const creating = state.origin.isNew && !state.regenerated;
     try {
-      await this.runtime.sessions.save(this.opened, this.request, this.response);
+      await this.runtime.sessions.save(opened, this.request, this.response);
+      if (creating && !state.origin.isNew) this.runtime.events.emit('session.created', () => ({ sessionId: state.origin.id, userId: this.userIdOf(state) }));
     } catch (error) {
       if (!(error instanceof LateCookieError)) throw error;
       logger.error(`${error.message} (${this.request.method} ${this.request.url})`);
     }
+  }
+
+  /** The saved session a state stands for before an operation ends it; undefined when it was never saved. */
+  private identity(state: SessionState): { id: string | null; userId?: string } | undefined {
+    if (state.origin.isNew && !state.regenerated) return undefined;
+    return { id: state.origin.isNew ? null : state.origin.id, userId: this.userIdOf(state) };
+  }
+
+  private emitRegenerated(state: SessionState, before: { id: string | null; userId?: string } | undefined): void {
+    this.runtime.events.emit('session.regenerated', () => ({ sessionId: state.origin.id, previousSessionId: before?.id ?? null, userId: this.userIdOf(state) }));
+  }
+
+  private userIdOf(state: SessionState): string | undefined {
+    const key = this.runtime.sessions.options.userKey;
+    if (!key || !state.has(key)) return undefined;
+    const value = state.read(key);
+    return value === null || value === undefined ? undefined : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
 
   private openedState() {

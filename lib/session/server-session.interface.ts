@@ -54,7 +54,7 @@ export class ServerSessionInterface extends SessionInterface {
     if (!record) return opened(this.fresh(generateSessionId(), now));
     if (!this.lifetime.alive(record.createdAt, record.touchedAt, now)) {
       void this.calls.run('destroy', () => this.store.destroy(id)).catch(() => undefined);
-      return opened(this.fresh(generateSessionId(), now));
+      return { ...opened(this.fresh(generateSessionId(), now)), expired: { id, userId: this.userIdOf(record.data) } };
     }
     const state = new SessionState({ id, isNew: false, createdAt: record.createdAt, touchedAt: record.touchedAt }, record.data, this.values);
     const session = opened(state, signed.keyIndex > 0);

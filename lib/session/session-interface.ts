@@ -20,6 +20,8 @@ export interface OpenedSession {
    * Signing is deterministic, so sending this id's cookie again needs no new HMAC.
    */
   signedId?: { id: string; value: string };
+  /** The request brought a session that had expired (lifetime or timeouts): it was ended and a fresh one opened. */
+  expired?: { id: string | null; userId?: string };
 }
 
 /**

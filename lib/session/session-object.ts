@@ -1,12 +1,16 @@
 import { SessionDataError } from '../errors';
 import type { FlashedMessagesOptions, Session } from '../interfaces/session.interface';
-import { FLASHES_KEY, PERMANENT_KEY, hasChanges, type SessionState } from './session-state';
+import { FLASHES_KEY, PERMANENT_KEY, hasChanges, isHiddenKey, type SessionState } from './session-state';
 
-/** What the session object asks of its request: the three operations that reach the store. */
+/** What the session object asks of its request: the operations that reach the store, and its CSRF tokens. */
 export interface SessionLifecycle {
   regenerate(): Promise<void>;
   destroy(): Promise<void>;
   save(): Promise<void>;
+  /** A fresh CSRF token for this session (creating its secret on first use). */
+  csrfToken(): string;
+  /** express-session's `regenerate()`: a new empty session under a new id. */
+  startOver(): Promise<void>;
 }
 
 // Module-private keys: users see only the documented API (own enumerable properties are none).
@@ -95,7 +99,7 @@ export class SessionObject implements Session {
   keys(): string[] {
     const state = this[STATE];
     state.accessed = true;
-    return state.keys().filter((key) => key !== PERMANENT_KEY);
+    return state.keys().filter((key) => !isHiddenKey(key));
   }
 
   toJSON(): Record<string, any> {
@@ -116,6 +120,10 @@ export class SessionObject implements Session {
     return this[LIFECYCLE].save();
   }
 
+  csrfToken(): string {
+    return this[LIFECYCLE].csrfToken();
+  }
+
   flash(message: string, category = 'message'): void {
     const queue = (this.get(FLASHES_KEY) as [string, string][] | undefined) ?? [];
     queue.push([category, message]);
@@ -134,4 +142,13 @@ export class SessionObject implements Session {
     const flashes = filter.length ? state.flashes.filter(([category]) => filter.includes(category)) : state.flashes;
     return options.withCategories ? flashes.map(([c, m]) => [c, m] as [string, string]) : flashes.map(([, m]) => m);
   }
+}
+
+/**
+ * express-session's `regenerate()` for the `req.session` view (Passport's login): a new, empty
+ * session under a new id, reported as a regeneration. Not part of the `Session` API.
+ */
+export function startOver(session: Session): Promise<void> {
+  const lifecycle = (session as unknown as Record<symbol, SessionLifecycle | undefined>)[LIFECYCLE];
+  return lifecycle ? lifecycle.startOver() : session.destroy();
 }

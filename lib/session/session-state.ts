@@ -4,6 +4,12 @@ import type { JsonValue, StoredData } from '../stores/session-store';
 /** Flask's keys: the permanent flag and the flash queue live in the data, as Flask keeps them. */
 export const PERMANENT_KEY = '_permanent';
 export const FLASHES_KEY = '_flashes';
+/** The session's CSRF secret (see CsrfTokens); a new identity never keeps it. */
+export const CSRF_KEY = '_csrf';
+/** Keys the machinery keeps in the data that `keys()` and `toJSON()` do not show. */
+export function isHiddenKey(key: string): boolean {
+  return key === PERMANENT_KEY || key === CSRF_KEY;
+}
 
 /** Where a session stands in its store or cookie: what was loaded, or last saved. */
 export interface SessionOrigin {
@@ -156,7 +162,9 @@ export class SessionState {
 
   /** Keeps the data under a new id (regenerate); the next save creates the record. */
   renew(id: string | null, now: number): void {
-    const { data } = this.snapshot();
+    // A token captured before the new identity (before login) must be worthless after it.
+    const data = { ...this.snapshot().data };
+    delete data[CSRF_KEY];
     this.origin = { id, isNew: true, createdAt: now, touchedAt: now };
     this.baseline = data;
     this.values.clear();

@@ -18,6 +18,7 @@ export const OPTION_KEYS: readonly string[] = [
   'asyncContext',
   'requestSession',
   'userKey',
+  'csrf',
 ];
 
 /** Every key of the `cookie` option. */

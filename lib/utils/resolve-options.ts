@@ -1,3 +1,4 @@
+import { resolveCsrfOptions, type ResolvedCsrfOptions } from '../csrf/resolve-csrf-options';
 import { SessionOptionsError } from '../errors';
 import type { CookieFormat, SessionModuleOptions, StoreErrorMode } from '../interfaces/session-options.interface';
 import type { SessionStore } from '../stores/session-store';
@@ -32,6 +33,7 @@ export interface ResolvedSessionOptions {
   asyncContext: boolean;
   requestSession: boolean;
   userKey?: string;
+  csrf: ResolvedCsrfOptions;
 }
 
 /** Every default in one place, and every mistake reported at startup with what to change. */
@@ -81,6 +83,7 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
     asyncContext: options.asyncContext ?? false,
     requestSession: options.requestSession ?? false,
     userKey: options.userKey,
+    csrf: resolveCsrfOptions(options.csrf, resolvedCookie.name),
   };
   positive('lifetime', resolved.lifetime);
   positive('storeTimeout', resolved.storeTimeout);

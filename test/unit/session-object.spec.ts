@@ -8,6 +8,8 @@ const lifecycle: SessionLifecycle = {
   regenerate: async () => undefined,
   destroy: async () => undefined,
   save: async () => undefined,
+  csrfToken: () => 'token',
+  startOver: async () => undefined,
 };
 
 /** The user's object and the machinery's state behind it, as one request sees them. */

@@ -1,0 +1,62 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { CsrfRejectedError } from '../errors/csrf-rejected.error';
+import { RequestSession, type SessionRuntime } from '../session/request-session';
+import { SESSION_RUNTIME } from '../session.constants';
+import * as http from '../utils/http';
+import { csrfTarget } from './csrf-request';
+import { submittedToken } from './csrf-request';
+import { SKIP_CSRF } from './skip-csrf.decorator';
+
+/** Requests that already passed (a global and a route guard, several mutation fields): checked once. */
+const verified = new WeakSet<object>();
+
+/**
+ * Checks the CSRF token of requests with an unsafe method: `@UseGuards(CsrfGuard)` on a route or
+ * controller, or on every route with the `csrf` option (which registers it globally). Guards run
+ * before interceptors, so it opens the session itself, as `SessionService.fromContext()` does;
+ * the interceptor then saves that same session. A refusal is a 403 (`CsrfRejectedError`) thrown
+ * before the handler: the session is not written, and a missing or malformed token is refused
+ * without even reading the store.
+ */
+@Injectable()
+export class CsrfGuard implements CanActivate {
+  constructor(
+    @Inject(SESSION_RUNTIME) protected readonly runtime: SessionRuntime,
+    protected readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): Promise<boolean> | boolean {
+    return this.check(context);
+  }
+
+  /** The check itself, whatever turned the guard on. */
+  protected async check(context: ExecutionContext): Promise<boolean> {
+    const target = csrfTarget(context);
+    if (!target || verified.has(http.rawRequest(target.request))) return true;
+    if (this.reflector.getAllAndOverride<boolean | undefined>(SKIP_CSRF, [context.getHandler(), context.getClass()])) return true;
+    const { request, response } = target;
+    const { csrf, events, sessions } = this.runtime;
+    const token = submittedToken(request, sessions.options.csrf);
+    let failure = csrf.shape(token);
+    if (!failure) {
+      const state = RequestSession.find(request) ?? RequestSession.attach(this.runtime, request, response);
+      failure = await state.checkCsrf(token);
+    }
+    if (!failure) {
+      verified.add(http.rawRequest(request));
+      return true;
+    }
+    const reason = failure;
+    events.emit('csrf.rejected', () => ({ reason, method: String(request.method), url: String(request.url), request }));
+    throw new CsrfRejectedError(reason);
+  }
+}
+
+/** The guard the `csrf` option turns on for every route; a no-op while the option is off. */
+@Injectable()
+export class CsrfGlobalGuard extends CsrfGuard {
+  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
+    return this.runtime.sessions.options.csrf.global ? this.check(context) : true;
+  }
+}
