@@ -54,7 +54,9 @@ import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-opt
     { provide: SessionEvents, inject: [SESSION_RUNTIME], useFactory: (runtime: SessionRuntime) => runtime.events },
     EventEmitterBridge,
   ],
-  exports: [SessionStore, SessionService, CsrfGuard, SessionEvents],
+  // The runtime's token is a module-private symbol; exported so that `@UseGuards(CsrfGuard)`,
+  // which Nest builds in the controller's own module, finds it there.
+  exports: [SessionStore, SessionService, CsrfGuard, SessionEvents, SESSION_RUNTIME],
 })
 export class SessionModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
   constructor(
