@@ -18,7 +18,8 @@ function sessionSecret(): string {
     SessionModule.forRootAsync({
       imports: [SessionStoreModule],
       inject: [SAMPLE_STORE],
-      useFactory: ({ store }: SampleStore) => ({ secret: sessionSecret(), store }),
+      // csrf: every POST of the shop's forms must carry the session's token (see shop.view.ts).
+      useFactory: ({ store }: SampleStore) => ({ secret: sessionSecret(), store, csrf: true }),
     }),
     ShopModule,
   ],

@@ -63,6 +63,12 @@ export class AuthController {
     return { user: request.user, id: request.session.id, data: { ...request.session } };
   }
 
+  /** A CSRF token of the session (for the apps built with the csrf option). */
+  @Get('csrf')
+  csrf(@Req() request: any) {
+    return { token: request.session.csrfToken() };
+  }
+
   @Get('me')
   me(@Req() request: any) {
     return { user: request.user ?? null, id: request.session.id, data: { ...request.session } };

@@ -22,6 +22,13 @@ async function visit(jar: Map<string, string>, path: string, form?: Record<strin
   return { status: response.status, location: response.headers.get('location'), body: await response.text(), cookies: response.headers.getSetCookie() };
 }
 
+/** The CSRF token of the form on a page (every form of the sample carries one). */
+function tokenOf(body: string): string {
+  const match = /name="csrf_token" value="([A-Za-z0-9_-]+)"/.exec(body);
+  if (!match) throw new Error(`no csrf_token field in:\n${body}`);
+  return match[1];
+}
+
 describe('the Passport variant of the sample (sample/dist/passport-main.js)', () => {
   let child: ChildProcess;
   let dataDir: string;
@@ -56,16 +63,32 @@ describe('the Passport variant of the sample (sample/dist/passport-main.js)', ()
     const jar = new Map<string, string>();
     expect((await visit(jar, '/')).location).toBe('/login');
 
-    const failed = await visit(jar, '/login', { username: 'ann', password: 'wrong' });
+    const token = tokenOf((await visit(jar, '/login')).body);
+    const failed = await visit(jar, '/login', { csrf_token: token, username: 'ann', password: 'wrong' });
     expect([failed.status, failed.location, failed.cookies]).toEqual([303, '/login?failed=1', []]);
 
-    const login = await visit(jar, '/login', { username: 'ann', password: 'green-tea' });
+    const login = await visit(jar, '/login', { csrf_token: token, username: 'ann', password: 'green-tea' });
     expect([login.status, login.location]).toEqual([303, '/']);
     expect((await visit(jar, '/')).body).toContain('Hello, ann');
-    expect((await visit(jar, '/')).body).toContain('Visits since you logged in: 2');
+    const home = (await visit(jar, '/')).body;
+    expect(home).toContain('Visits since you logged in: 2');
 
-    expect((await visit(jar, '/logout', {})).location).toBe('/login');
+    // The login replaced the session's CSRF secret: the token of the login form is dead.
+    expect((await visit(jar, '/logout', { csrf_token: token })).status).toBe(403);
+    expect((await visit(jar, '/logout', { csrf_token: tokenOf(home) })).location).toBe('/login');
     expect((await visit(jar, '/login')).body).toContain('You have been logged out.');
+    expect((await visit(jar, '/')).location).toBe('/login');
+  });
+
+  it('refuses a form post without a CSRF token: 403, no cookie, not logged in', async () => {
+    const jar = new Map<string, string>();
+    await visit(jar, '/login');
+    const before = new Map(jar);
+    const refused = await visit(jar, '/login', { username: 'ann', password: 'green-tea' });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toEqual({ statusCode: 403, message: 'invalid CSRF token' });
+    expect(refused.cookies).toEqual([]);
+    expect(jar).toEqual(before);
     expect((await visit(jar, '/')).location).toBe('/login');
   });
 });

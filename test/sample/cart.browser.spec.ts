@@ -72,6 +72,19 @@ describeWith(['chromium'])('sample shop in a real browser', () => {
     expect(await alice.evaluate('document.cookie')).not.toContain('session=');
   });
 
+  it('puts a CSRF token in every form and refuses a form post without one (403, cart unchanged)', async () => {
+    for (const path of ['/', '/cart']) {
+      await alice.goto(path);
+      const forms = await alice.locator('form').count();
+      expect(forms).toBeGreaterThan(0);
+      expect(await alice.locator('form input[name=csrf_token]').count()).toBe(forms);
+    }
+    const refused = await alice.request.post('/cart/add', { form: { productId: 'teapot' }, maxRedirects: 0 });
+    expect(refused.status()).toBe(403);
+    expect(await refused.json()).toEqual({ statusCode: 403, message: 'invalid CSRF token' });
+    expect(await cartOf(alice)).toEqual({ 'Cast-iron teapot': 2, 'Wildflower honey': 1 });
+  });
+
   it('empties the cart on logout, in a new session', async () => {
     const before = await sessionCookie(alice);
     await alice.getByRole('button', { name: 'Log out' }).click();

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Post, Query, Redirect, Req, Res, UseFilters, U
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, UnauthorizedException } from '@nestjs/common';
 import { html } from '../shop/html';
+import { csrfField } from '../shop/shop.view';
 import { LocalAuthGuard } from './local-auth.guard';
 import { DEMO_PASSWORD } from './passport-login.strategy';
 
@@ -40,6 +41,7 @@ export class AccountController {
       'Log in',
       html`${messages.map((message) => html`<p>${message}</p>`)} ${failed ? html`<p role="alert">Wrong username or password.</p>` : ''}
         <form method="post" action="/login">
+          ${csrfField(request.session.csrfToken())}
           <label>Username <input name="username" autocomplete="username" /></label>
           <label>Password <input name="password" type="password" autocomplete="current-password" /></label>
           <button>Log in</button>
@@ -62,7 +64,7 @@ export class AccountController {
     return page(
       `Hello, ${request.user.name}`,
       html`<p>Visits since you logged in: ${request.session.visits}</p>
-        <form method="post" action="/logout"><button>Log out</button></form>`,
+        <form method="post" action="/logout">${csrfField(request.session.csrfToken())}<button>Log out</button></form>`,
     );
   }
 

@@ -20,7 +20,7 @@ const DEV_SECRET = 'dev-only-secret-of-the-nest-session-sample-do-not-deploy';
     SessionModule.forRootAsync({
       imports: [SessionStoreModule],
       inject: [SAMPLE_STORE],
-      useFactory: ({ store }: SampleStore) => ({ secret: process.env.SESSION_SECRET ?? DEV_SECRET, store, requestSession: true }),
+      useFactory: ({ store }: SampleStore) => ({ secret: process.env.SESSION_SECRET ?? DEV_SECRET, store, requestSession: true, csrf: true }),
     }),
     PassportModule.register({ session: true }),
   ],

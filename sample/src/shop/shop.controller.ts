@@ -20,7 +20,7 @@ export class ShopController {
   @Get('login')
   @Header('Content-Type', 'text/html; charset=utf-8')
   loginForm(@Session() session: ShopSession): string {
-    return loginPage(session.getFlashedMessages({ withCategories: true }));
+    return loginPage(session.getFlashedMessages({ withCategories: true }), session.csrfToken());
   }
 
   @Post('login')
@@ -52,14 +52,14 @@ export class ShopController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   products(@Session() session: ShopSession): string {
     const user = requireUser(session);
-    return productsPage(user, session.get('cart', {}), session.getFlashedMessages({ withCategories: true }));
+    return productsPage(user, session.get('cart', {}), session.getFlashedMessages({ withCategories: true }), session.csrfToken());
   }
 
   @Get('cart')
   @Header('Content-Type', 'text/html; charset=utf-8')
   cart(@Session() session: ShopSession): string {
     const user = requireUser(session);
-    return cartPage(user, session.get('cart', {}), session.getFlashedMessages({ withCategories: true }));
+    return cartPage(user, session.get('cart', {}), session.getFlashedMessages({ withCategories: true }), session.csrfToken());
   }
 
   @Post('cart/add')

@@ -40,6 +40,13 @@ interface Page {
   user?: string;
   cart?: Cart;
   body: SafeHtml;
+  /** The session's CSRF token (`session.csrfToken()`), which every form posts back. */
+  csrf: string;
+}
+
+/** The hidden field nest-session's CSRF check reads (`csrf: true` in the module). */
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="csrf_token" value="${token}" />`;
 }
 
 function layout(page: Page): string {
@@ -48,7 +55,7 @@ function layout(page: Page): string {
     ? html`<nav>
         <a href="/">Products</a> <a href="/cart">Cart (${count})</a>
         <span class="user">Signed in as <strong>${page.user}</strong></span>
-        <form class="inline" method="post" action="/logout"><button class="secondary">Log out</button></form>
+        <form class="inline" method="post" action="/logout">${csrfField(page.csrf)}<button class="secondary">Log out</button></form>
       </nav>`
     : '';
   return html`<!doctype html>
@@ -73,16 +80,17 @@ function layout(page: Page): string {
     </html>`.value;
 }
 
-export function loginPage(flashes: Flashes): string {
+export function loginPage(flashes: Flashes, csrf: string): string {
   const body = html`<h2>Log in</h2>
     <form method="post" action="/login">
+      ${csrfField(csrf)}
       <label>Username <input name="username" required maxlength="40" autofocus /></label>
       <button>Log in</button>
     </form>`;
-  return layout({ title: 'Log in', flashes, body });
+  return layout({ title: 'Log in', flashes, body, csrf });
 }
 
-export function productsPage(user: string, cart: Cart, flashes: Flashes): string {
+export function productsPage(user: string, cart: Cart, flashes: Flashes, csrf: string): string {
   const body = html`<section class="products">
     ${PRODUCTS.map(
       (product) =>
@@ -90,14 +98,14 @@ export function productsPage(user: string, cart: Cart, flashes: Flashes): string
           <h2>${product.name}</h2>
           <p>${product.description}</p>
           <p><strong>${formatPrice(product.price)}</strong></p>
-          <form method="post" action="/cart/add"><input type="hidden" name="productId" value="${product.id}" /> <button>Add to cart</button></form>
+          <form method="post" action="/cart/add">${csrfField(csrf)}<input type="hidden" name="productId" value="${product.id}" /> <button>Add to cart</button></form>
         </article>`,
     )}
   </section>`;
-  return layout({ title: 'Products', flashes, user, cart, body });
+  return layout({ title: 'Products', flashes, user, cart, body, csrf });
 }
 
-export function cartPage(user: string, cart: Cart, flashes: Flashes): string {
+export function cartPage(user: string, cart: Cart, flashes: Flashes, csrf: string): string {
   const lines = Object.entries(cart).flatMap(([id, quantity]) => {
     const product = findProduct(id);
     return product ? [{ product, quantity }] : [];
@@ -125,7 +133,7 @@ export function cartPage(user: string, cart: Cart, flashes: Flashes): string {
                     <td class="num quantity">${quantity}</td>
                     <td class="num">${formatPrice(product.price * quantity)}</td>
                     <td class="num">
-                      <form method="post" action="/cart/remove"><input type="hidden" name="productId" value="${product.id}" /> <button class="secondary">Remove</button></form>
+                      <form method="post" action="/cart/remove">${csrfField(csrf)}<input type="hidden" name="productId" value="${product.id}" /> <button class="secondary">Remove</button></form>
                     </td>
                   </tr>`,
               )}
@@ -139,5 +147,5 @@ export function cartPage(user: string, cart: Cart, flashes: Flashes): string {
               </tr>
             </tfoot>
           </table>`;
-  return layout({ title: 'Cart', flashes, user, cart, body });
+  return layout({ title: 'Cart', flashes, user, cart, body, csrf });
 }
