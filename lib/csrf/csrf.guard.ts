@@ -9,7 +9,7 @@ import { submittedToken } from './csrf-request';
 import { SKIP_CSRF } from './skip-csrf.decorator';
 
 /** Requests that already passed (a global and a route guard, several mutation fields): checked once. */
-const verified = new WeakSet<object>();
+const verified = new WeakSet();
 
 /**
  * Checks the CSRF token of requests with an unsafe method: `@UseGuards(CsrfGuard)` on a route or

@@ -31,7 +31,7 @@ function findEventEmitter(moduleRef: ModuleRef): EventEmitterLike | undefined {
   }
   if (typeof token !== 'function') return undefined;
   try {
-    return moduleRef.get(token as new () => EventEmitterLike, { strict: false });
+    return moduleRef.get<unknown, EventEmitterLike>(token, { strict: false });
   } catch {
     // The package is installed but EventEmitterModule is not imported: no emitter to forward to.
     return undefined;

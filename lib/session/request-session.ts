@@ -161,7 +161,8 @@ export class RequestSession implements SessionLifecycle {
     const key = this.runtime.sessions.options.userKey;
     if (!key || !state.has(key)) return undefined;
     const value = state.read(key);
-    return value === null || value === undefined ? undefined : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    if (value === null || value === undefined) return undefined;
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   }
 
   private openedState() {

@@ -163,8 +163,7 @@ export class SessionState {
   /** Keeps the data under a new id (regenerate); the next save creates the record. */
   renew(id: string | null, now: number): void {
     // A token captured before the new identity (before login) must be worthless after it.
-    const data = { ...this.snapshot().data };
-    delete data[CSRF_KEY];
+    const data = Object.fromEntries(Object.entries(this.snapshot().data).filter(([key]) => key !== CSRF_KEY));
     this.origin = { id, isNew: true, createdAt: now, touchedAt: now };
     this.baseline = data;
     this.values.clear();

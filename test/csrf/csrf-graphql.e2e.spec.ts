@@ -39,9 +39,7 @@ async function createGraphqlApp(platform: Platform): Promise<{ app: INestApplica
   class GraphqlAppModule {}
   const moduleRef = await Test.createTestingModule({ imports: [GraphqlAppModule] }).compile();
   const app =
-    platform === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
-      : moduleRef.createNestApplication({ logger: false });
+    platform === 'fastify' ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }

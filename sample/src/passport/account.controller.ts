@@ -41,7 +41,7 @@ export class AccountController {
       'Log in',
       html`${messages.map((message) => html`<p>${message}</p>`)} ${failed ? html`<p role="alert">Wrong username or password.</p>` : ''}
         <form method="post" action="/login">
-          ${csrfField(request.session.csrfToken())}
+          ${csrfField(request.session.csrfToken() as string)}
           <label>Username <input name="username" autocomplete="username" /></label>
           <label>Password <input name="password" type="password" autocomplete="current-password" /></label>
           <button>Log in</button>
@@ -64,7 +64,7 @@ export class AccountController {
     return page(
       `Hello, ${request.user.name}`,
       html`<p>Visits since you logged in: ${request.session.visits}</p>
-        <form method="post" action="/logout">${csrfField(request.session.csrfToken())}<button>Log out</button></form>`,
+        <form method="post" action="/logout">${csrfField(request.session.csrfToken() as string)}<button>Log out</button></form>`,
     );
   }
 

@@ -133,7 +133,9 @@ export function cartPage(user: string, cart: Cart, flashes: Flashes, csrf: strin
                     <td class="num quantity">${quantity}</td>
                     <td class="num">${formatPrice(product.price * quantity)}</td>
                     <td class="num">
-                      <form method="post" action="/cart/remove">${csrfField(csrf)}<input type="hidden" name="productId" value="${product.id}" /> <button class="secondary">Remove</button></form>
+                      <form method="post" action="/cart/remove">
+                        ${csrfField(csrf)}<input type="hidden" name="productId" value="${product.id}" /> <button class="secondary">Remove</button>
+                      </form>
                     </td>
                   </tr>`,
               )}
