@@ -1,7 +1,7 @@
 import { Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer, Reflector } from '@nestjs/core';
 import { requestSessionProvider } from './compat/request-session.provider';
-import { CsrfGlobalGuard, CsrfGuard } from './csrf/csrf.guard';
+import { CsrfGuard } from './csrf/csrf.guard';
 import { SessionOptionsError } from './errors';
 import { EventEmitterBridge } from './events/event-emitter.bridge';
 import { SessionEvents } from './events/session-events';
@@ -47,9 +47,14 @@ import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-opt
     requestSessionProvider,
     SessionService,
     { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
-    // Always registered; it returns at once unless the `csrf` option turns the global check on
-    // (forRootAsync's options are not known when the module's providers are declared).
-    { provide: APP_GUARD, useClass: CsrfGlobalGuard },
+    // The global check exists only when the `csrf` option turns it on: Nest skips a null global
+    // guard, so apps without it pay nothing per request (forRootAsync's options are known only
+    // here, in a factory, not when the providers are declared).
+    {
+      provide: APP_GUARD,
+      inject: [SESSION_RUNTIME, Reflector],
+      useFactory: (runtime: SessionRuntime, reflector: Reflector) => (runtime.sessions.options.csrf.global ? new CsrfGuard(runtime, reflector) : null),
+    },
     CsrfGuard,
     { provide: SessionEvents, inject: [SESSION_RUNTIME], useFactory: (runtime: SessionRuntime) => runtime.events },
     EventEmitterBridge,

@@ -22,16 +22,11 @@ const verified = new WeakSet();
 @Injectable()
 export class CsrfGuard implements CanActivate {
   constructor(
-    @Inject(SESSION_RUNTIME) protected readonly runtime: SessionRuntime,
-    protected readonly reflector: Reflector,
+    @Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime,
+    private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    return this.check(context);
-  }
-
-  /** The check itself, whatever turned the guard on. */
-  protected async check(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const target = csrfTarget(context);
     if (!target || verified.has(http.rawRequest(target.request))) return true;
     if (this.reflector.getAllAndOverride<boolean | undefined>(SKIP_CSRF, [context.getHandler(), context.getClass()])) return true;
@@ -50,13 +45,5 @@ export class CsrfGuard implements CanActivate {
     const reason = failure;
     events.emit('csrf.rejected', () => ({ reason, method: String(request.method), url: String(request.url), request }));
     throw new CsrfRejectedError(reason);
-  }
-}
-
-/** The guard the `csrf` option turns on for every route; a no-op while the option is off. */
-@Injectable()
-export class CsrfGlobalGuard extends CsrfGuard {
-  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    return this.runtime.sessions.options.csrf.global ? this.check(context) : true;
   }
 }
