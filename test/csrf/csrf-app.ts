@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { CsrfGuard, MemorySessionStore, RedisSessionStore, Session, SessionModule, SkipCsrf, type SessionModuleOptions, type SessionStore } from '../../lib';
 import { SECRET, type Platform, type TestApp } from '../e2e/app';
 import type { ServiceName } from '../setup/services';
+import { STORE_TARGETS } from '../stores/harnesses/registry';
 
 /** The routes of the CSRF scenarios: a page that hands out tokens, and actions that write. */
 @Controller()
@@ -150,6 +151,17 @@ export const CSRF_STORES: CsrfStoreKind[] = [
     },
   },
 ];
+
+/** Every other server-side store on its backends (Redis standalone and memory are above). */
+export const OTHER_SERVER_STORES: CsrfStoreKind[] = STORE_TARGETS.filter((target) => !/^(memory|redis)/.test(target.name)).map((target) => ({
+  name: target.name,
+  serverSide: true,
+  needs: target.services,
+  async open() {
+    const harness = await target.open();
+    return { store: harness.store, record: recordOf(harness.store), cleanup: () => harness.cleanup() };
+  },
+}));
 
 /** The session id in a server-side session cookie (`id.signature`). */
 export function sessionIdOf(cookie: string | undefined): string {

@@ -1,6 +1,6 @@
 import { Browser, PLATFORMS, type Reply, type TestApp } from '../e2e/app';
 import { describeWith } from '../setup/services';
-import { CSRF_STORES, createCsrfApp, sessionIdOf, type CsrfStoreHarness } from './csrf-app';
+import { CSRF_STORES, createCsrfApp, OTHER_SERVER_STORES, sessionIdOf, type CsrfStoreHarness } from './csrf-app';
 
 const REJECTED = { statusCode: 403, message: 'invalid CSRF token' };
 
@@ -32,7 +32,8 @@ export async function postForm(browser: Browser, base: string, path: string, fie
 }
 
 for (const platform of PLATFORMS) {
-  for (const kind of CSRF_STORES) {
+  // Every store: the secret is ordinary session data, so each must keep it and refuse nothing else.
+  for (const kind of [...CSRF_STORES, ...OTHER_SERVER_STORES]) {
     describeWith(kind.needs)(`CSRF on ${platform}, ${kind.name} store, csrf: true`, () => {
       let harness: CsrfStoreHarness;
       let app: TestApp;
