@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CSRF_KEY, type SessionState } from '../session/session-state';
 import { deriveKeys } from '../utils/crypto';
 
@@ -15,6 +15,24 @@ const TOKEN_BYTES = ISSUED_BYTES + 2 * MASK_BYTES;
 /** base64url of 68 bytes: 91 characters. Anything else is refused before any decoding. */
 const TOKEN_LENGTH = Math.ceil((TOKEN_BYTES * 4) / 3);
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]+$/;
+/**
+ * Masks drawn per call to the CSPRNG: a call costs microseconds whatever its size, so bytes for
+ * 128 masks are drawn at once (as session ids are). A byte handed out is zeroed.
+ */
+const MASKS_PER_DRAW = 128;
+let pool = Buffer.alloc(0);
+let taken = 0;
+
+function takeMask(into: Buffer, offset: number): void {
+  if (taken + MASK_BYTES > pool.length) {
+    pool = randomBytes(MASK_BYTES * MASKS_PER_DRAW);
+    taken = 0;
+  }
+  pool.copy(into, offset, taken, taken + MASK_BYTES);
+  pool.fill(0, taken, taken + MASK_BYTES);
+  taken += MASK_BYTES;
+}
+
 /** Clocks of several app processes disagree a little; a token "from the future" beyond this is forged. */
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -49,7 +67,7 @@ export class CsrfTokens {
     state.accessed = true;
     const token = Buffer.allocUnsafe(TOKEN_BYTES);
     token.writeUInt32BE(Math.floor(now / 1000) >>> 0, 0);
-    randomFillSync(token, ISSUED_BYTES, MASK_BYTES);
+    takeMask(token, ISSUED_BYTES);
     const value = this.value(this.keys[0], secret as string, token.subarray(0, ISSUED_BYTES));
     for (let i = 0; i < MASK_BYTES; i++) token[ISSUED_BYTES + MASK_BYTES + i] = token[ISSUED_BYTES + i] ^ value[i];
     return token.toString('base64url');
