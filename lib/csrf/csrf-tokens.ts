@@ -88,7 +88,9 @@ export class CsrfTokens {
     let match = false;
     for (const key of this.keys) match = timingSafeEqual(this.value(key, secret, issued), unmasked) || match;
     if (!match) return 'mismatch';
-    const seconds = now / 1000;
+    // Whole seconds on both sides, as itsdangerous counts a token's age: a token is never older
+    // than it looks because its issue time was rounded down.
+    const seconds = Math.floor(now / 1000);
     const issuedAt = issued.readUInt32BE(0);
     if (issuedAt > seconds + CLOCK_SKEW_SECONDS) return 'expired';
     if (this.maxAge > 0 && seconds - issuedAt > this.maxAge / 1000) return 'expired';

@@ -28,7 +28,8 @@ export interface CsrfOptions {
   headerNames?: string[];
   /**
    * Oldest token accepted, in milliseconds since it was issued (Flask-WTF's `WTF_CSRF_TIME_LIMIT`).
-   * `0`: a token is good as long as its session's secret is.
+   * Ages are counted in whole seconds, as itsdangerous does. `0`: a token is good as long as its
+   * session's secret is.
    * @default 0
    */
   maxAge?: number;
