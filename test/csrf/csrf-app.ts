@@ -1,13 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { Body, Controller, Delete, Get, HttpCode, Module, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Injectable, Module, Patch, Post, Put, Req, UseGuards } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
-import { CsrfGuard, MemorySessionStore, RedisSessionStore, Session, SessionModule, SkipCsrf, type SessionModuleOptions, type SessionStore } from '../../lib';
+import { CsrfGuard, MemorySessionStore, RedisSessionStore, Session, SessionModule, SessionService, SkipCsrf, type SessionModuleOptions, type SessionStore } from '../../lib';
 import { SECRET, type Platform, type TestApp } from '../e2e/app';
 import type { ServiceName } from '../setup/services';
 import { STORE_TARGETS } from '../stores/harnesses/registry';
+
+/** A guard that puts a token on the request through the injectable API, as a view-model guard would. */
+@Injectable()
+class TokenOnRequest implements CanActivate {
+  constructor(private readonly sessions: SessionService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    context.switchToHttp().getRequest().csrf = await this.sessions.csrfToken(context);
+    return true;
+  }
+}
 
 /** The routes of the CSRF scenarios: a page that hands out tokens, and actions that write. */
 @Controller()
@@ -15,6 +27,12 @@ export class CsrfController {
   @Get('form')
   form(@Session() session: Session) {
     return { token: session.csrfToken(), count: session.get('count', 0) };
+  }
+
+  @Get('via-service')
+  @UseGuards(TokenOnRequest)
+  viaService(@Req() request: { csrf: string }) {
+    return { token: request.csrf };
   }
 
   @Get('count')

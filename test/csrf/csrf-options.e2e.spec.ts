@@ -25,6 +25,16 @@ for (const platform of PLATFORMS) {
       expect((await browser.post('/guarded', {}, { 'x-csrf-token': token })).status).toBe(200);
     });
 
+    it('SessionService.csrfToken(context) hands out tokens of the same session, saved with it', async () => {
+      const app = await open({ csrf: true }, new MemorySessionStore());
+      const browser = new Browser(app.url);
+      const page = await browser.get('/via-service');
+      expect(page.json.token).toMatch(/^[A-Za-z0-9_-]{91}$/);
+      expect(page.setCookies).toHaveLength(1);
+      expect((await browser.post('/bump', {}, { 'x-csrf-token': page.json.token })).status).toBe(200);
+      expect((await new Browser(app.url).post('/bump', {}, { 'x-csrf-token': page.json.token })).status).toBe(403);
+    });
+
     it('csrf: { global: false } also leaves the check to CsrfGuard', async () => {
       const app = await open({ csrf: { global: false } });
       expect((await new Browser(app.url).post('/open', {})).status).toBe(200);
