@@ -4,8 +4,7 @@ import { CsrfRejectedError } from '../errors/csrf-rejected.error';
 import { RequestSession, type SessionRuntime } from '../session/request-session';
 import { SESSION_RUNTIME } from '../session.constants';
 import * as http from '../utils/http';
-import { csrfTarget } from './csrf-request';
-import { submittedToken } from './csrf-request';
+import { csrfTarget, submittedToken } from './csrf-request';
 import { SKIP_CSRF } from './skip-csrf.decorator';
 
 /** Requests that already passed (a global and a route guard, several mutation fields): checked once. */
