@@ -10,7 +10,7 @@ export { FlaskTuple, FlaskUuid, Markup } from './codecs/flask-python-types';
 export type { RequestSessionView, SessionCallback } from './compat';
 export { CsrfGuard } from './csrf/csrf.guard';
 export type { CsrfFailure } from './csrf/csrf-tokens';
-export { SkipCsrf, SKIP_CSRF } from './csrf/skip-csrf.decorator';
+export { SkipCsrf } from './csrf/skip-csrf.decorator';
 export { Session } from './decorators/session.decorator';
 export * from './errors';
 export * from './events/session-event.interface';

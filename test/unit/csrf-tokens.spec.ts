@@ -1,4 +1,4 @@
-import { TaggedJsonCodec } from '../../lib';
+import { TaggedJsonCodec } from '../../lib/codecs/tagged-json.codec';
 import { CsrfTokens } from '../../lib/csrf/csrf-tokens';
 import { CSRF_KEY, SessionState } from '../../lib/session/session-state';
 

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import * as api from '../../lib';
 import {
   CasRetriesExhaustedError,
+  CsrfRejectedError,
   FileLockTimeoutError,
   LateCookieError,
   SessionArgumentError,
@@ -26,6 +27,7 @@ import {
 /** One instance of every error class of the library, as the library builds them. */
 const samples: Error[] = [
   new CasRetriesExhaustedError('session:abc', 50),
+  new CsrfRejectedError('missing'),
   new FileLockTimeoutError('/tmp/x.lock', 1500),
   new LateCookieError(),
   new SessionArgumentError('not a UUID: "x"'),
@@ -67,7 +69,9 @@ describe('the error family', () => {
     expect(error.name).toBe(name);
     expect((error as SessionError).code).toMatch(/^SESSION_[A-Z_]+$/);
     // The 503's message is what Nest sends to the client; every other message goes to the log.
-    if (error instanceof HttpException) expect(error.message).toBe('The session store is unavailable; try again shortly.');
+    if (error instanceof SessionStoreUnavailableError) expect(error.message).toBe('The session store is unavailable; try again shortly.');
+    // The 403's message is the whole body the client gets, the same for every reason.
+    else if (error instanceof CsrfRejectedError) expect(error.message).toBe('invalid CSRF token');
     else expect(error.message.startsWith('nest-session: ')).toBe(true);
   });
 
