@@ -35,3 +35,4 @@ export {
 export { RedisSessionStore, type RedisClientLike, type RedisConnectionOptions, type RedisSessionStoreOptions } from './stores/redis';
 export * from './stores/typeorm';
 export * from './stores/session-store';
+export { keepUpgradeRequest, type ConnectingAdapter } from './transports/socket-request';

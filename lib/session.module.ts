@@ -14,6 +14,7 @@ import { createSessionRuntime } from './session-runtime.factory';
 import { SessionService } from './session.service';
 import { refuseStoreInjection } from './session-store.check';
 import { SessionStore } from './stores/session-store';
+import { graphqlCommitProvider } from './transports/graphql-commit.provider';
 import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-options';
 
 /**
@@ -45,6 +46,7 @@ import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-opt
       useFactory: (options: ResolvedSessionOptions) => options.store ?? null,
     },
     requestSessionProvider,
+    graphqlCommitProvider,
     SessionService,
     { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
     // The global check exists only when the `csrf` option turns it on: Nest skips a null global

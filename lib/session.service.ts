@@ -5,6 +5,9 @@ import { requestContext } from './session/request-context';
 import { RequestSession, type SessionRuntime } from './session/request-session';
 import { ServerSessionInterface } from './session/server-session.interface';
 import { SESSION_RUNTIME } from './session.constants';
+import { gatewayRequest, noRequestError, noSocketRequestError } from './transports/context-request';
+import { stateFor } from './transports/context-state';
+import { socketTransport } from './transports/socket-request';
 
 /** Options of {@link SessionService.destroyUserSessions}. */
 export interface DestroyUserSessionsOptions {
@@ -22,10 +25,27 @@ export interface DestroyUserSessionsOptions {
 export class SessionService {
   constructor(@Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime) {}
 
-  /** The session of the request an `ExecutionContext` describes (guards, interceptors, filters). */
+  /**
+   * The session of the call an `ExecutionContext` describes (guards, interceptors, filters): an
+   * HTTP request, a GraphQL resolver's HTTP request, or a gateway message (read from the store for
+   * each message). Rejects with `SessionTransportError` where the transport has no request (RPC).
+   */
   fromContext<T extends object = Record<string, any>>(context: ExecutionContext): Promise<Session<T>> {
-    const http = context.switchToHttp();
-    return RequestSession.attach(this.runtime, http.getRequest(), http.getResponse()).load() as unknown as Promise<Session<T>>;
+    const state = stateFor(this.runtime, context);
+    if (!state) return Promise.reject(noRequestError(context));
+    return state.load() as unknown as Promise<Session<T>>;
+  }
+
+  /**
+   * The session of a gateway client, from its handshake cookie, outside a message: in
+   * `handleConnection(client)`, which Nest calls without guards, interceptors or parameter
+   * decorators. Read from the store now; a change is saved by `await session.save()` (nothing
+   * saves it otherwise), with a socket's limits (see docs/transports.md).
+   */
+  fromSocket<T extends object = Record<string, any>>(client: object): Promise<Session<T>> {
+    const request = gatewayRequest(client);
+    if (!request) return Promise.reject(noSocketRequestError(client));
+    return RequestSession.forSocket(this.runtime, request, socketTransport(client)).load() as unknown as Promise<Session<T>>;
   }
 
   /**
@@ -47,7 +67,7 @@ export class SessionService {
     if (!state) {
       return Promise.reject(
         new SessionContextError(
-          'SessionService.current() was called outside a handler of an HTTP request handled by SessionModule (guards run before the context is entered: use fromContext() there).',
+          'SessionService.current() was called outside a handler of an HTTP request, a GraphQL resolver or a gateway message handled by SessionModule (guards run before the context is entered: use fromContext() there; GraphQL field resolvers enter it only with fieldResolverEnhancers: ["interceptors"]; microservice handlers have no session).',
         ),
       );
     }

@@ -1,7 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { SessionContextError } from '../errors';
 import type { Session as SessionShape } from '../interfaces/session.interface';
-import { RequestSession } from '../session/request-session';
+import { sessionOf } from '../transports/context-session';
 
 /** Marks handlers whose parameters need the session, so the interceptor opens it first. */
 export const USES_SESSION = 'nest-session:uses-session';
@@ -12,6 +11,7 @@ export const USES_SESSION = 'nest-session:uses-session';
  *     @Get() cart(@Session() session: Session<{ cart: string[] }>) { ... }
  *     @Get() who(@Session('userId') userId?: number) { ... }
  *
+ * It works the same in GraphQL resolvers and WebSocket gateway handlers (see docs/transports.md).
  * Not to be confused with `Session` from `@nestjs/common`, which returns `req.session`: that is
  * only set with the `requestSession: true` option. Import `Session` from 'nest-session'.
  */
@@ -19,13 +19,10 @@ export const USES_SESSION = 'nest-session:uses-session';
 // typings lack, so the shipped .d.ts would not compile in a Nest 11 app.
 export const Session: (key?: string) => ParameterDecorator = createParamDecorator(
   (key: string | undefined, context: ExecutionContext) => {
-    const session = RequestSession.find(context.switchToHttp().getRequest())?.session;
-    if (!session) {
-      throw new SessionContextError(
-        '@Session() found no session: import SessionModule.forRoot() in the application module, and import Session from "nest-session", not "@nestjs/common".',
-      );
-    }
-    return key === undefined ? session : session.get(key);
+    const session = sessionOf(context);
+    if (key === undefined) return session;
+    // A GraphQL field resolver or a gateway message may open the session here (Nest awaits it).
+    return session instanceof Promise ? session.then((opened) => opened.get(key)) : session.get(key);
   },
   [
     (target: object, propertyKey?: string | symbol) => {

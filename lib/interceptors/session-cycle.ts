@@ -9,6 +9,8 @@ export interface CycleContext {
   request: http.PlatformRequest;
   response: http.PlatformResponse;
   logger: Logger;
+  /** A gateway message's own state (not kept on the handshake request, which every message shares). */
+  state?: RequestSession;
 }
 
 /**
@@ -94,7 +96,8 @@ class Cycle<T> {
 
   /** The request's session state if it was opened (by @Session(), a guard, a provider or req.session). */
   private openState(): RequestSession | undefined {
-    const { runtime, request, response } = this.context;
+    const { runtime, request, response, state } = this.context;
+    if (state) return state.isOpen ? state : undefined;
     if (!RequestSession.find(request)?.isOpen) return undefined;
     return RequestSession.attach(runtime, request, response);
   }

@@ -4,8 +4,10 @@ import { SessionContextError } from '../errors';
 import { requestContext } from '../session/request-context';
 import { RequestSession, type SessionRuntime } from '../session/request-session';
 import { SESSION_RUNTIME } from '../session.constants';
+import { graphqlCycle } from './graphql-cycle';
 import { planHandler, type HandlerPlan } from './handler-plan';
 import { sessionCycle } from './session-cycle';
+import { socketCycle } from './socket-cycle';
 
 /**
  * Flask's request cycle for sessions, registered globally by SessionModule: opens the session
@@ -13,6 +15,8 @@ import { sessionCycle } from './session-cycle';
  * response is written, also when the handler throws (the exception filter writes the error
  * response after this save). Routes that never touch the session pay for one metadata lookup
  * (cached per handler) and one property read: no state, no promise, no store call.
+ * GraphQL resolvers share their HTTP request's session, saved once before its response; gateway
+ * messages read theirs anew from the handshake's cookie; RPC handlers pass through.
  */
 @Injectable()
 export class SessionInterceptor implements NestInterceptor {
@@ -22,13 +26,22 @@ export class SessionInterceptor implements NestInterceptor {
   constructor(@Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+    const type = context.getType<string>();
+    if (type === 'http') return this.http(context, next);
+    // Other transports: GraphQL resolvers and gateway messages; microservice (RPC) handlers have no session.
+    if (type === 'graphql') return graphqlCycle(context, next, this.runtime, this.planOf(context).preload);
+    if (type === 'ws') return socketCycle(context, next, this.runtime, this.planOf(context).preload, this.logger);
+    return next.handle();
+  }
+
+  private http(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const request = http.getRequest();
     const response = http.getResponse();
     const cycle = { runtime: this.runtime, request, response, logger: this.logger };
     const plan = this.planOf(context);
     if (plan.nestSession && request.session === undefined) throw new SessionContextError(NEST_SESSION_HINT);
+    if (plan.eventStream) RequestSession.attach(this.runtime, request, response).eventStream = true;
     const preload = plan.preload;
     const asyncContext = this.runtime.sessions.options.asyncContext;
     if (!preload && !asyncContext) return sessionCycle(next.handle(), cycle);

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { CsrfFailure, CsrfTokens } from '../csrf/csrf-tokens';
 import { exposeCsrfToken } from '../csrf/expose-csrf-token';
-import { LateCookieError, SessionContextError } from '../errors';
+import { LateCookieError, SessionContextError, SessionSocketError } from '../errors';
 import type { SessionEvents } from '../events/session-events';
 import type { Session } from '../interfaces/session.interface';
+import { SOCKET_RESPONSE, socketSaveAllowed } from '../transports/socket-save';
 import * as http from '../utils/http';
 import type { OpenedSession, SessionInterface } from './session-interface';
 import { SessionObject, type SessionLifecycle } from './session-object';
@@ -13,6 +14,16 @@ const logger = new Logger('SessionModule');
 
 /** Module-private key of the per-request state on Node's request object. */
 const REQUEST_SESSION = Symbol('nest-session.request-session');
+
+/** Per-message state of gateway messages, keyed by the arguments array Nest hands guards and interceptors. */
+const messages = new WeakMap<object, RequestSession>();
+
+/**
+ * When a session is saved: after the handler (`http`, the interceptor commits), once when the
+ * response of a GraphQL request is sent (however many resolvers used it), or after a gateway
+ * message (`socket`, where no cookie can be sent).
+ */
+export type SaveMode = 'http' | 'graphql' | 'socket';
 
 /** What every request of one application shares: its session interface and how sessions are shown. */
 export interface SessionRuntime {
@@ -37,11 +48,18 @@ export class RequestSession implements SessionLifecycle {
   private committing?: Promise<void>;
   /** The object users receive, once the session is open. */
   session?: Session;
+  mode: SaveMode = 'http';
+  /** An `@Sse()` route: its headers leave before the first event, so a late cookie is explained as such. */
+  eventStream = false;
+  /** GraphQL: what makes the response wait for the commit, run when the session is first opened. */
+  private arm?: (state: RequestSession) => void;
 
   private constructor(
     private readonly runtime: SessionRuntime,
     readonly request: http.PlatformRequest,
     public response: http.PlatformResponse,
+    /** Sockets: `socket.io` or `ws`, for error messages. */
+    readonly transport?: string,
   ) {}
 
   /** Finds or creates the request's state; the latest platform response object wins. */
@@ -51,8 +69,38 @@ export class RequestSession implements SessionLifecycle {
     if (!existing) return (raw[REQUEST_SESSION] = new RequestSession(runtime, request, response));
     // Fastify's reply, seen by guards and the interceptor, replaces the raw response a
     // middleware saw, so headers go through Fastify's own header handling.
-    if (response !== existing.response && response.raw !== undefined) existing.response = response;
+    if (response !== existing.response && response?.raw !== undefined) existing.response = response;
     return existing;
+  }
+
+  /**
+   * The state of one gateway message, shared by its guards and interceptor through Nest's
+   * arguments array. Each message opens the session anew from the store, so a logout made
+   * elsewhere is seen at the socket's next message.
+   */
+  static forMessage(runtime: SessionRuntime, args: object, request: http.PlatformRequest, transport: string): RequestSession {
+    let state = messages.get(args);
+    if (!state) messages.set(args, (state = RequestSession.forSocket(runtime, request, transport)));
+    return state;
+  }
+
+  /** A socket's session outside any message (`handleConnection`): saved only by `session.save()`. */
+  static forSocket(runtime: SessionRuntime, request: http.PlatformRequest, transport: string): RequestSession {
+    const state = new RequestSession(runtime, request, SOCKET_RESPONSE, transport);
+    state.mode = 'socket';
+    return state;
+  }
+
+  /**
+   * GraphQL: one save per HTTP request, when its response is sent, not after each resolver.
+   * `arm` makes the response wait for that save; it runs when the session is first opened, so a
+   * GraphQL request that never uses the session is never held.
+   */
+  deferCommit(arm: (state: RequestSession) => void): void {
+    if (this.mode === 'graphql') return;
+    this.mode = 'graphql';
+    this.arm = arm;
+    if (this.opening) arm(this);
   }
 
   /** The state of a request, if the session machinery has seen it. */
@@ -62,6 +110,13 @@ export class RequestSession implements SessionLifecycle {
 
   /** Opens the session once; concurrent callers share the same read. */
   load(): Promise<Session> {
+    if (!this.opening && this.arm) {
+      try {
+        this.arm(this);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
     this.opening ??= this.runtime.sessions.open(this.request).then(
       (opened) => {
         this.opened = opened;
@@ -91,6 +146,7 @@ export class RequestSession implements SessionLifecycle {
   }
 
   async regenerate(): Promise<void> {
+    if (this.mode === 'socket') throw new SessionSocketError('SESSION_SOCKET_REGENERATE', this.transport as string);
     const state = this.openedState();
     const before = this.identity(state);
     await this.runtime.sessions.regenerate(state);
@@ -117,6 +173,8 @@ export class RequestSession implements SessionLifecycle {
   }
 
   save(): Promise<void> {
+    // GraphQL saves once, as the response is sent: awaiting that here would wait for itself.
+    if (this.mode === 'graphql') return Promise.resolve();
     return this.commit();
   }
 
@@ -133,6 +191,7 @@ export class RequestSession implements SessionLifecycle {
   private async saveNow(): Promise<void> {
     const opened = this.opened;
     if (!opened) return;
+    if (this.mode === 'socket' && !socketSaveAllowed(opened.state, this.transport as string)) return;
     const { state } = opened;
     const { options } = this.runtime.sessions;
     if (!opened.detached && (options.csrf.cookieName || options.csrf.headerName)) exposeCsrfToken(options, this.runtime.csrf, state, this.request, this.response);
@@ -143,7 +202,7 @@ export class RequestSession implements SessionLifecycle {
       if (creating && !state.origin.isNew) this.runtime.events.emit('session.created', () => ({ sessionId: state.origin.id, userId: this.userIdOf(state) }));
     } catch (error) {
       if (!(error instanceof LateCookieError)) throw error;
-      logger.error(`${error.message} (${this.request.method} ${this.request.url})`);
+      logger.error(`${this.eventStream ? SSE_LATE : error.message} (${this.request.method} ${this.request.url})`);
     }
   }
 
@@ -170,3 +229,6 @@ export class RequestSession implements SessionLifecycle {
     return this.opened.state;
   }
 }
+
+const SSE_LATE =
+  'nest-session: a change to the session on a @Sse() route was lost: the stream sends its headers before the first event, so no cookie can follow. Change the session on a normal route before opening the stream; with a server-side store, changes to a session that already exists are saved.';

@@ -18,7 +18,7 @@ export function rawRequest(request: PlatformRequest): IncomingMessage {
   return (request.raw ?? request) as IncomingMessage;
 }
 
-function isFastifyReply(response: PlatformResponse): boolean {
+export function isFastifyReply(response: PlatformResponse): boolean {
   return response.raw !== undefined && typeof response.removeHeader === 'function' && typeof response.code === 'function';
 }
 

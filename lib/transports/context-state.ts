@@ -1,0 +1,36 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { RequestSession, type SessionRuntime } from '../session/request-session';
+import { gatewayRequest, graphqlRequest } from './context-request';
+import { armGraphqlCommit } from './graphql-commit';
+import { socketTransport } from './socket-request';
+
+/**
+ * The session state of the call an execution context describes, created when missing:
+ * - `http`: the request's, saved by the interceptor after the handler;
+ * - `graphql`: the HTTP request's, shared by every resolver of it, saved once before its response;
+ * - `ws`: the message's, shared by its guards and interceptor, read anew from the store.
+ * `undefined` when the transport offers no request (RPC, a GraphQL context without `req`, a ws
+ * client whose upgrade request was not kept): see `noRequestError` for what to tell the user.
+ */
+export function stateFor(runtime: SessionRuntime, context: ExecutionContext): RequestSession | undefined {
+  switch (context.getType<string>()) {
+    case 'http': {
+      const http = context.switchToHttp();
+      return RequestSession.attach(runtime, http.getRequest(), http.getResponse());
+    }
+    case 'graphql': {
+      const found = graphqlRequest(context);
+      if (!found) return undefined;
+      const state = RequestSession.attach(runtime, found.request, found.response);
+      state.deferCommit(armGraphqlCommit);
+      return state;
+    }
+    case 'ws': {
+      const client = context.switchToWs().getClient<object>();
+      const request = gatewayRequest(client);
+      return request && RequestSession.forMessage(runtime, context.getArgs(), request, socketTransport(client));
+    }
+    default:
+      return undefined;
+  }
+}
