@@ -8,7 +8,7 @@ import { SessionError } from './session.error';
  */
 export class SessionTransportError extends SessionError {
   /** Stable code for programs: the transport offers no request to read a session from. */
-  readonly code = 'SESSION_NO_REQUEST';
+  readonly code = 'SESSION_TRANSPORT_NO_REQUEST';
 
   constructor(
     /** The transport, as Nest names the context type (`graphql`, `ws`, `rpc`, …). */

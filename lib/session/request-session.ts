@@ -51,8 +51,8 @@ export class RequestSession implements SessionLifecycle {
   mode: SaveMode = 'http';
   /** An `@Sse()` route: its headers leave before the first event, so a late cookie is explained as such. */
   eventStream = false;
-  /** GraphQL: what makes the response wait for the commit, run when the session is first opened. */
-  private arm?: (state: RequestSession) => void;
+  /** GraphQL: what makes the response wait for the commit, run when the session is first opened; an error when it cannot. */
+  private arm?: (state: RequestSession) => Error | undefined;
 
   private constructor(
     private readonly runtime: SessionRuntime,
@@ -96,10 +96,11 @@ export class RequestSession implements SessionLifecycle {
    * `arm` makes the response wait for that save; it runs when the session is first opened, so a
    * GraphQL request that never uses the session is never held.
    */
-  deferCommit(arm: (state: RequestSession) => void): void {
+  deferCommit(arm: (state: RequestSession) => Error | undefined): void {
     if (this.mode === 'graphql') return;
     this.mode = 'graphql';
     this.arm = arm;
+    // Opened before GraphQL ran (requestSession: true): the middleware already read it.
     if (this.opening) arm(this);
   }
 
@@ -110,13 +111,8 @@ export class RequestSession implements SessionLifecycle {
 
   /** Opens the session once; concurrent callers share the same read. */
   load(): Promise<Session> {
-    if (!this.opening && this.arm) {
-      try {
-        this.arm(this);
-      } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    }
+    const refused = this.opening ? undefined : this.arm?.(this);
+    if (refused) return Promise.reject(refused);
     this.opening ??= this.runtime.sessions.open(this.request).then(
       (opened) => {
         this.opened = opened;

@@ -17,22 +17,21 @@ const SENDING = ['writeHead', 'write', 'end', 'flushHeaders'] as const;
  * (Mercurius, Apollo) the `onSend` hook installed by {@link installFastifyCommit} commits; on
  * Express the first call that would send anything is held until the commit settles, then replayed
  * in order. Runs only when a GraphQL request opens its session: other requests are never held.
+ * Returns the error to open with when nothing could save (a Fastify app without the hook).
  */
-export function armGraphqlCommit(state: RequestSession): void {
+export function armGraphqlCommit(state: RequestSession): SessionTransportError | undefined {
   const fastifyRequest = (state.request as { server?: Record<symbol, unknown> }).server;
   if (fastifyRequest) {
-    if (!fastifyRequest[COMMIT_HOOK]) {
-      throw new SessionTransportError(
-        'graphql',
-        'the GraphQL session cannot be saved: SessionModule found no GraphQLModule when the application was built, so it added no Fastify hook. Import GraphQLModule.forRoot() in a module the application imports.',
-      );
-    }
-    return;
+    if (fastifyRequest[COMMIT_HOOK]) return undefined;
+    return new SessionTransportError(
+      'graphql',
+      'the GraphQL session cannot be saved: SessionModule found no GraphQLModule when the application was built, so it added no Fastify hook. Import GraphQLModule.forRoot() in a module the application imports.',
+    );
   }
   const response = state.response as ServerResponse;
   // The held methods, as own properties that shadow the prototype's until the commit settles.
   const own = response as unknown as Record<string | symbol, unknown>;
-  if (!response || isFastifyReply(response) || own[HELD]) return;
+  if (!response || isFastifyReply(response) || own[HELD]) return undefined;
   own[HELD] = true;
   const queue: [method: (typeof SENDING)[number], args: unknown[]][] = [];
   const release = () => {
@@ -56,6 +55,7 @@ export function armGraphqlCommit(state: RequestSession): void {
       return method === 'write' ? true : response;
     };
   }
+  return undefined;
 }
 
 /**

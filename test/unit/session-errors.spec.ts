@@ -18,9 +18,11 @@ import {
   SessionStoreDisconnectedError,
   SessionStoreNoAnswerError,
   SessionStoreTimeoutError,
+  SessionSocketError,
   SessionStoreUnavailableError,
   SessionStoreUnsupportedError,
   SessionTooLargeError,
+  SessionTransportError,
   UnsupportedNodeError,
 } from '../../lib';
 
@@ -43,6 +45,8 @@ const samples: Error[] = [
   new SessionStoreUnavailableError('get', new Error('ECONNREFUSED')),
   new SessionStoreUnsupportedError('no user index'),
   new SessionTooLargeError(70000, 65536, 'Keep less in the session.'),
+  new SessionSocketError('SESSION_SOCKET_REGENERATE', 'socket.io'),
+  new SessionTransportError('rpc', 'microservice (rpc) handlers have no session'),
   new UnsupportedNodeError('22.12.0', '20.19.0'),
 ];
 
