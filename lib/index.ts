@@ -20,7 +20,7 @@ export * from './interfaces/session-options.interface';
 export type { FlashedMessagesOptions, SessionKey } from './interfaces/session.interface';
 export { SessionModule } from './session.module';
 export { SESSION_MODULE_OPTIONS } from './session.module-definition';
-export { SessionService, type DestroyUserSessionsOptions } from './session.service';
+export { SessionService, type DestroyUserSessionsOptions, type UserId } from './session.service';
 export { FileSessionStore, type FileSessionStoreOptions } from './stores/file';
 export { MemcachedSessionStore, type MemcachedClientLike, type MemcachedClientOptions, type MemcachedSessionStoreOptions } from './stores/memcached';
 export * from './stores/memory';

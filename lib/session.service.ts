@@ -4,6 +4,9 @@ import type { Session } from './interfaces/session.interface';
 import { requestContext } from './session/request-context';
 import { RequestSession, type SessionRuntime } from './session/request-session';
 import { ServerSessionInterface } from './session/server-session.interface';
+import { type UserId, userIdOfValue } from './session/user-id';
+
+export type { UserId } from './session/user-id';
 import { SESSION_RUNTIME } from './session.constants';
 import { gatewayRequest, noRequestError, noSocketRequestError } from './transports/context-request';
 import { stateFor } from './transports/context-state';
@@ -74,17 +77,21 @@ export class SessionService {
     return state.load() as unknown as Promise<Session<T>>;
   }
 
-  /** Ids of a user's live sessions (needs the `userKey` option). */
-  listUserSessions(userId: string | number): Promise<string[]> {
-    const { store, calls } = this.server();
-    return calls.run('findByUser', () => (store.findByUser as (userId: string) => Promise<string[]>).call(store, String(userId)));
+  /**
+   * Ids of a user's live sessions (needs the `userKey` option). `42n`, `42` and `'42'` name the
+   * same user; any other type is refused with a `SessionDataError`.
+   */
+  async listUserSessions(userId: UserId): Promise<string[]> {
+    const { store, calls, options } = this.server();
+    const text = userIdOfValue(userId, options.userKey as string);
+    return calls.run('findByUser', () => (store.findByUser as (userId: string) => Promise<string[]>).call(store, text));
   }
 
   /**
    * Logs a user out everywhere: destroys every session of the user, or all but `except`.
    * Returns how many were destroyed.
    */
-  async destroyUserSessions(userId: string | number, options: DestroyUserSessionsOptions = {}): Promise<number> {
+  async destroyUserSessions(userId: UserId, options: DestroyUserSessionsOptions = {}): Promise<number> {
     const { store, calls } = this.server();
     const ids = (await this.listUserSessions(userId)).filter((id) => id !== options.except);
     await Promise.all(ids.map((id) => calls.run('destroy', () => store.destroy(id))));

@@ -1,12 +1,13 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
 import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
-import type { JsonValue, SessionStore, SessionWrite, StoredData } from '../stores/session-store';
+import type { SessionStore, SessionWrite, StoredData } from '../stores/session-store';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
 import { SessionInterface, type OpenedSession } from './session-interface';
 import { hasChanges, SessionState, type SessionSnapshot } from './session-state';
 import { StoreCalls } from './store-calls';
+import { userIdOfStored } from './user-id';
 
 /**
  * Flask-Session's `ServerSideSessionInterface`: the cookie holds only a signed random id and the
@@ -163,21 +164,17 @@ export class ServerSessionInterface extends SessionInterface {
     }
   }
 
+  /** The owner of a new session (see {@link userIdOfStored}: a value no lookup could name is refused). */
   private userIdOf(data: StoredData): string | undefined {
     const key = this.options.userKey;
-    if (!key || data[key] === undefined || data[key] === null) return undefined;
-    return userIdText(data[key]);
+    if (!key || data[key] === undefined) return undefined;
+    return userIdOfStored(data[key], key) ?? undefined;
   }
 
   private userIdChange(set: StoredData, unset: string[]): string | null | undefined {
     const key = this.options.userKey;
     if (!key) return undefined;
-    if (Object.hasOwn(set, key)) return set[key] === null ? null : userIdText(set[key]);
+    if (Object.hasOwn(set, key)) return userIdOfStored(set[key], key);
     return unset.includes(key) ? null : undefined;
   }
-}
-
-/** The user index key of a `userKey` value: ids are numbers or strings; anything else as its JSON. */
-function userIdText(value: JsonValue): string {
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { releaseLock, tryLock } from './file-lock';
+import { hash, readSessionFile } from './session-file';
 
 interface Entry {
   name: string;
@@ -41,8 +42,10 @@ export class Pruner {
  * Keeps at most `threshold` session files (Flask-Session's rule): when over it, removes expired
  * files first, then those that expire soonest. One `readdir` per new session, and one `stat` per
  * file only when the count is over the threshold. A file whose lock is held (a save in progress)
- * is skipped rather than removed under the save's feet. Markers of removed sessions are left for
- * `findByUser` to drop. Temporary files left by a crashed process are removed too.
+ * is skipped rather than removed under the save's feet. The user marker of a removed session goes
+ * with it, so a user's marker folder holds about their live sessions, never their past logins
+ * (which would make every `findByUser` walk them all). Temporary files left by a crashed process
+ * are removed too.
  */
 export async function pruneDirectory(directory: string, threshold: number, staleMs: number): Promise<void> {
   const names = await readdir(directory);
@@ -72,7 +75,9 @@ async function removeUnlessLocked(directory: string, name: string): Promise<bool
   const lockPath = join(directory, `${name}.lock`);
   if (!(await tryLock(lockPath, Number.POSITIVE_INFINITY))) return false;
   try {
+    const file = await readSessionFile(join(directory, `${name}.json`));
     await rm(join(directory, `${name}.json`), { force: true });
+    if (file?.userId !== undefined) await rm(join(directory, 'users', hash(file.userId), name), { force: true });
     return true;
   } finally {
     await releaseLock(lockPath);

@@ -49,7 +49,7 @@ export class MemcachedSessionStore extends SessionStore {
     }
     this.attempts = options.casAttempts ?? 50;
     ({ client: this.client, owned: this.owned } = resolveMemcachedClient(options));
-    this.users = new MemcachedUserIndex(this.client, this.prefix, this.attempts);
+    this.users = new MemcachedUserIndex(this.client, this.prefix, this.attempts, () => this.timeout + 5000);
   }
 
   override async start(settings: StoreSettings): Promise<void> {
@@ -83,7 +83,7 @@ export class MemcachedSessionStore extends SessionStore {
         // Index first: a save that then fails leaves an id that findByUser checks and drops,
         // never a session that findByUser cannot find.
         if (userId !== undefined && userId !== base.userId && !indexed) {
-          await this.users.add(userId, id);
+          await this.users.add(userId, id, this.sessionKeyOf);
           indexed = true;
         }
         const record: MemcachedRecord = { data, createdAt: base.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId };
@@ -112,13 +112,19 @@ export class MemcachedSessionStore extends SessionStore {
     );
   }
 
-  /** A plain delete is safe here: a save that read the record before it fails its CAS. */
+  /**
+   * A plain delete is safe here: a save that read the record before it fails its CAS. The owner
+   * read first leaves the user index with the session, so the index never keeps past logins.
+   */
   async destroy(id: string): Promise<void> {
-    await orConflict(this.client.delete(this.keyOf(id)));
+    const key = this.keyOf(id);
+    const owner = decodeLive((await this.client.get(key))?.value)?.userId;
+    await orConflict(this.client.delete(key));
+    if (owner !== undefined) await this.users.remove(owner, id).catch(() => undefined);
   }
 
   override findByUser(userId: string): Promise<string[]> {
-    return this.users.find(userId, (id) => this.keyOf(id));
+    return this.users.find(userId, this.sessionKeyOf);
   }
 
   override async close(): Promise<void> {
@@ -130,11 +136,13 @@ export class MemcachedSessionStore extends SessionStore {
     return this.prefix + checkSessionId(id, 'MemcachedSessionStore');
   }
 
+  private readonly sessionKeyOf = (id: string): string => this.keyOf(id);
+
   private async create(key: string, id: string, write: SessionWrite, deadline: number): Promise<SaveOutcome | typeof CONFLICT> {
     const data = mergeChangeSet({}, write);
     if (data === null) return 'deleted';
     const userId = write.userId ?? undefined;
-    if (userId !== undefined) await this.users.add(userId, id);
+    if (userId !== undefined) await this.users.add(userId, id, this.sessionKeyOf);
     const stored = await this.store(key, { data, createdAt: write.createdAt, touchedAt: write.touchedAt, expiresAt: Date.now() + write.ttl, userId }, undefined, deadline);
     return stored === CONFLICT ? CONFLICT : 'saved';
   }

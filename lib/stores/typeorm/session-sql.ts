@@ -14,7 +14,7 @@ export interface SessionSql {
   delete: string;
   /** `(touched_at, expires_at, id, now)`: renews a live row only. */
   touch: string;
-  /** `(user_id, now)`: ids of a user's live rows. */
+  /** `(hashed user_id, legacy user_id, now)`: ids and owners of a user's live rows. */
   findByUser: string;
   /** `()`: selects every column and no row; fails when the table or a column is missing. */
   check: string;
@@ -35,7 +35,7 @@ export function sessionSql(type: SessionDatabaseType, table: string): SessionSql
     update: `UPDATE ${table} SET data = ?, created_at = ?, touched_at = ?, expires_at = ?, user_id = ? WHERE id = ?`,
     delete: `DELETE FROM ${table} WHERE id = ?`,
     touch: `UPDATE ${table} SET touched_at = ?, expires_at = ? WHERE id = ? AND expires_at > ?`,
-    findByUser: `SELECT id FROM ${table} WHERE user_id = ? AND expires_at > ?`,
+    findByUser: `SELECT id, user_id FROM ${table} WHERE user_id IN (?, ?) AND expires_at > ?`,
     prune: pruneSql(type, table),
     check: `SELECT ${columns} FROM ${table} WHERE 1 = 0`,
   };

@@ -6,6 +6,7 @@ import { checkSessionId } from '../shared/session-id';
 import { timeoutOf } from '../shared/store-timeout';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
 import { DEFAULT_SESSION_TABLE } from './session-table';
+import { hashedUserId, legacyUserId, withHashedUser } from './session-user-id';
 import { SqliteSessionWriter } from './sqlite-session.writer';
 import { TypeOrmSessionClient } from './typeorm-client';
 import type { TypeOrmSessionStoreOptions } from './typeorm-session.options';
@@ -81,8 +82,9 @@ export class TypeOrmSessionStore extends SessionStore {
     return { data: parseData(row.data), createdAt: Number(row.created_at), touchedAt: Number(row.touched_at) };
   }
 
-  async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
+  async save(id: string, original: SessionWrite): Promise<SaveOutcome> {
     checkSessionId(id, STORE);
+    const write = withHashedUser(original);
     const { sqlite } = this;
     if (sqlite) return this.db.mapped(async () => sqlite.save(id, write, this.db.timeout));
     const deadline = Date.now() + this.db.timeout;
@@ -121,8 +123,16 @@ export class TypeOrmSessionStore extends SessionStore {
     await this.db.single(this.db.sql.delete, [id], Date.now() + this.db.timeout);
   }
 
+  /**
+   * One indexed query on `user_id`: the hashed id, and the plain one of rows written before user
+   * ids were hashed (see {@link legacyUserId}); the owner is compared exactly here, not by the
+   * database's collation.
+   */
   override async findByUser(userId: string): Promise<string[]> {
-    return (await this.db.run(this.db.sql.findByUser, [userId, Date.now()])).records.map((row) => String(row.id));
+    const hashed = hashedUserId(userId);
+    const legacy = legacyUserId(userId);
+    const { records } = await this.db.run(this.db.sql.findByUser, [hashed, legacy ?? hashed, Date.now()]);
+    return records.filter((row) => row.user_id === hashed || (legacy !== null && row.user_id === legacy)).map((row) => String(row.id));
   }
 
   /**
