@@ -54,7 +54,7 @@ describeWith(['memcached'])('memcached', () => {
       await harness.store.destroy(first);
       expect(await harness.store.findByUser(user)).toEqual([second]);
       const indexKey = (await harness.raw.get<string>(`${harness.prefix}user:${sha256(user)}`)).value;
-      expect(JSON.parse(indexKey)).toEqual([second]);
+      expect(JSON.parse(indexKey)).toEqual([[second, expect.any(Number)]]);
     });
 
     it('refuses a session id that could inject a command, before sending anything', async () => {

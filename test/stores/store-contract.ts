@@ -167,5 +167,37 @@ export function runStoreContract(name: string, open: () => Promise<StoreHarness>
       await store.save(second, write({}, { unset: ['uid'], userId: null, set: { other: 1 } }));
       expect(await store.findByUser(user)).toEqual([]);
     });
+
+    // Issue 21, findings 4 and 5: a 300-character id or a NUL read as a 503 on PostgreSQL and
+    // MariaDB (varchar(255), text without NUL), and MariaDB's PAD SPACE collation found 'alice'
+    // for 'alice '. Every store must take any id and match it exactly.
+    it('finds user ids of any length and character, matched exactly (no trailing-space or case folding)', async () => {
+      if (!store.findByUser) return;
+      const base = `u-${newId().slice(0, 8)}`;
+      const users = [
+        base,
+        `${base} `,
+        `${base}  `,
+        ` ${base}`,
+        base.toUpperCase(),
+        `${base}${'x'.repeat(300)}`,
+        `${base}${'é'.repeat(5000)}`,
+        `${base}\0tail`,
+        `${base}-Zoë-😀-\u00e9`,
+        `${base}-Zoë-😀-e\u0301`,
+        `${base}\r\n{tag}../$gt%`,
+      ];
+      const owned = new Map<string, string>();
+      for (const user of users) {
+        const id = newId();
+        owned.set(user, id);
+        expect(await store.save(id, write({ uid: user }, { create: true, userId: user }))).toBe('saved');
+      }
+      for (const user of users) expect(await store.findByUser(user)).toEqual([owned.get(user)]);
+      expect(await store.findByUser(`${base}x`)).toEqual([]);
+      expect(await store.findByUser(base.slice(0, -1))).toEqual([]);
+      for (const id of owned.values()) await store.destroy(id);
+      for (const user of users) expect(await store.findByUser(user)).toEqual([]);
+    });
   });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SessionOptionsError } from '../../lib';
 import { TypeOrmSessionStore } from '../../lib/stores/typeorm';
@@ -7,6 +8,9 @@ import { SessionTable } from './harnesses/typeorm-table';
 import { newId, runStoreContract, write } from './store-contract';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What user_id holds: the hex SHA-256 of the user id's UTF-8 text (any length, exact match on every database). */
+const hashed = (userId: string) => createHash('sha256').update(userId, 'utf8').digest('hex');
 
 /** The catalog's view of the migrated table on each database (see SessionTable.inspect). */
 const BACKENDS: { name: string; services: ServiceName[]; open: typeof openSqlite; columns: Record<string, string> }[] = [
@@ -64,7 +68,7 @@ for (const backend of BACKENDS) {
         expect(log.upQueries.map((query) => query.query)).toEqual([]);
       });
 
-      it('stores a row as documented: id, ASCII JSON data, epoch-ms times, user id', async () => {
+      it('stores a row as documented: id, ASCII JSON data, epoch-ms times, hashed user id', async () => {
         const id = newId();
         const now = Date.now();
         const data = { name: 'Zoë 😀', n: 1 };
@@ -77,16 +81,30 @@ for (const backend of BACKENDS) {
         expect(Number(row?.touched_at)).toBe(now);
         expect(Number(row?.expires_at)).toBeGreaterThanOrEqual(now + 60000);
         expect(Number(row?.expires_at)).toBeLessThanOrEqual(Date.now() + 60000);
-        expect(row?.user_id).toBe('u-1');
+        expect(row?.user_id).toBe(hashed('u-1'));
       });
 
       it('keeps the user id through patches that leave it undefined, and matches it case-sensitively', async () => {
         const id = newId();
         await harness.store.save(id, write({ a: 1 }, { create: true, userId: 'Bob' }));
         await harness.store.save(id, write({ b: 2 }));
-        expect((await table.row(id))?.user_id).toBe('Bob');
+        expect((await table.row(id))?.user_id).toBe(hashed('Bob'));
         expect(await harness.store.findByUser('Bob')).toEqual([id]);
         expect(await harness.store.findByUser('bob')).toEqual([]);
+      });
+
+      // Tables of earlier versions hold plain user ids: their live rows are still found (and
+      // logged out everywhere) until they expire, matched exactly, never by the collation.
+      it("finds rows written before user ids were hashed, exactly: 'alice ' is not 'alice'", async () => {
+        const [legacy, current] = [newId(), newId()];
+        const user = `alice-${newId().slice(0, 6)}`;
+        await table.insert([{ id: legacy, expiresAt: Date.now() + 60000, data: '{"uid":1}', userId: user }]);
+        await harness.store.save(current, write({ uid: user }, { create: true, userId: user }));
+        expect((await harness.store.findByUser(user)).sort()).toEqual([legacy, current].sort());
+        expect(await harness.store.findByUser(`${user} `)).toEqual([]);
+        expect(await harness.store.findByUser(user.toUpperCase())).toEqual([]);
+        await harness.store.save(legacy, write({ uid: user }, { userId: user }));
+        expect((await table.row(legacy))?.user_id).toBe(hashed(user));
       });
 
       it('never patches, touches or lists an expired row; a create replaces it', async () => {

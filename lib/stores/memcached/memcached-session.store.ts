@@ -49,7 +49,7 @@ export class MemcachedSessionStore extends SessionStore {
     }
     this.attempts = options.casAttempts ?? 50;
     ({ client: this.client, owned: this.owned } = resolveMemcachedClient(options));
-    this.users = new MemcachedUserIndex(this.client, this.prefix, this.attempts, () => this.timeout + 5000);
+    this.users = new MemcachedUserIndex(this.client, this.prefix, this.attempts, () => this.timeout + 1000);
   }
 
   override async start(settings: StoreSettings): Promise<void> {
