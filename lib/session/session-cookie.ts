@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { serializeCookie, serializeDeletion, type CookieAttributes } from '../utils/cookie';
+import { secureRequirement } from '../utils/cookie-rules';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
 
@@ -11,7 +13,32 @@ type CookieOptions = Pick<ResolvedSessionOptions, 'cookie' | 'lifetime'>;
  * that loses anything).
  */
 export class SessionCookie {
-  constructor(private readonly options: CookieOptions) {}
+  private readonly logger = new Logger('SessionModule');
+  /** Why the cookie needs `Secure` (a prefix, SameSite=None, Partitioned), if it does. */
+  private readonly needsSecure: string | undefined;
+  private warnedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: CookieOptions) {
+    this.needsSecure = secureRequirement(options.cookie);
+  }
+
+  /**
+   * False when the cookie cannot be sent on this response: with `secure: 'auto'`, a request seen
+   * as plain HTTP gets no Secure flag, and a cookie that needs it would be dropped by the browser
+   * (the login would silently never stick). Nothing is saved then, and the log says why, at most
+   * once a minute: usually the app runs behind a TLS proxy it does not trust.
+   */
+  sendable(request: http.PlatformRequest): boolean {
+    if (this.options.cookie.secure !== 'auto' || !this.needsSecure || http.isSecureRequest(request)) return true;
+    const now = Date.now();
+    if (now - this.warnedAt >= 60_000) {
+      this.warnedAt = now;
+      this.logger.warn(
+        `the session cookie "${this.options.cookie.name}" needs Secure because ${this.needsSecure}, and with cookie.secure 'auto' a request seen as plain HTTP gets no Secure flag, so the cookie is not sent and the session is not saved. Serve over HTTPS; behind a TLS-terminating proxy, trust it so the request is seen as HTTPS (Express: app.set('trust proxy', 1); Fastify: new FastifyAdapter({ trustProxy: true })).`,
+      );
+    }
+    return false;
+  }
 
   /**
    * Sets the cookie; a permanent session's cookie gets Expires and Max-Age = now + lifetime.

@@ -56,6 +56,9 @@ export abstract class SessionInterface {
   async save(opened: OpenedSession, request: http.PlatformRequest, response: http.PlatformResponse): Promise<void> {
     let cookieWritten = false;
     try {
+      // A cookie the browser would drop (see SessionCookie.sendable): saving would store a
+      // session nobody can come back to.
+      if (!this.cookie.sendable(request)) return;
       cookieWritten = await this.persist(opened, request, response);
     } finally {
       if (!cookieWritten && opened.state.accessed) this.cookie.vary(response);

@@ -3,6 +3,7 @@ import { SessionOptionsError } from '../errors';
 import type { CookieFormat, SessionModuleOptions, StoreErrorMode } from '../interfaces/session-options.interface';
 import type { SessionStore } from '../stores/session-store';
 import { isAttributeValue, isCookieName } from './cookie';
+import { checkCookieRules } from './cookie-rules';
 import { assertKnownKeys, COOKIE_OPTION_KEYS, OPTION_KEYS } from './option-names';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -121,14 +122,7 @@ function checkCookie(cookie: ResolvedSessionOptions['cookie'], httpOnly: boolean
   }
   if (![true, false, 'auto'].includes(cookie.secure)) throw new SessionOptionsError(`cookie.secure must be true, false or 'auto'.`);
   if (!['lax', 'strict', 'none', false].includes(cookie.sameSite)) throw new SessionOptionsError(`cookie.sameSite must be 'lax', 'strict', 'none' or false.`);
-  const secure = cookie.secure !== false;
-  if (cookie.sameSite === 'none' && !secure)
-    throw new SessionOptionsError(`cookie.sameSite 'none' requires cookie.secure (true or 'auto'): browsers drop SameSite=None cookies without Secure.`);
-  if (cookie.partitioned && !secure) throw new SessionOptionsError("cookie.partitioned requires cookie.secure (true or 'auto').");
-  if (cookie.name.startsWith('__Secure-') && !secure) throw new SessionOptionsError("a __Secure- cookie name requires cookie.secure (true or 'auto').");
-  if (cookie.name.startsWith('__Host-') && (!secure || cookie.path !== '/' || cookie.domain !== undefined)) {
-    throw new SessionOptionsError("a __Host- cookie name requires cookie.secure (true or 'auto'), cookie.path '/' and no cookie.domain.");
-  }
+  checkCookieRules(cookie);
 }
 
 function flag(name: string, value: unknown): void {
