@@ -80,12 +80,12 @@ export function checkCookieRules(cookie: CookieRuleInput): void {
   const host = /^__host-/i.test(cookie.name);
   if (/^__secure-/i.test(cookie.name) && !secure) {
     throw new SessionOptionsError(
-      `cookie.name ${JSON.stringify(cookie.name)}: a __Secure- cookie name (in any case) requires cookie.secure (true, or 'auto' behind HTTPS); browsers drop it otherwise.`,
+      `cookie.name ${JSON.stringify(cookie.name)}: a __Secure- cookie name requires cookie.secure (true, or 'auto' behind HTTPS), the prefix counting in any case; browsers drop it otherwise.`,
     );
   }
   if (host && (!secure || cookie.path !== '/' || cookie.domain !== undefined)) {
     throw new SessionOptionsError(
-      `cookie.name ${JSON.stringify(cookie.name)}: a __Host- cookie name (in any case) requires cookie.secure (true, or 'auto' behind HTTPS), cookie.path '/' and no cookie.domain; browsers drop it otherwise. Set those, or choose a name without the prefix.`,
+      `cookie.name ${JSON.stringify(cookie.name)}: a __Host- cookie name requires cookie.secure (true, or 'auto' behind HTTPS), cookie.path '/' and no cookie.domain, the prefix counting in any case; browsers drop it otherwise. Set those, or choose a name without the prefix.`,
     );
   }
   if (cookie.domain !== undefined) checkDomain(cookie.domain);
