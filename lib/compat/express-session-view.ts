@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { SessionDataError } from '../errors';
 import type { Session } from '../interfaces/session.interface';
 import { startOver as startOverSession } from '../session/session-object';
 import { type RequestSessionCookieInfo, SessionCookieView } from './session-cookie-view';
@@ -46,10 +47,17 @@ export interface RequestSessionCompat {
 }
 
 /**
- * `req.session`: nest-session's session (`get`, `set`, `flash`...) that also answers as
- * express-session's and @fastify/session's, with the top-level data keys as properties.
+ * `req.session`: nest-session's session (`get`, `set`, `getFlashedMessages`...) that also answers
+ * as express-session's and @fastify/session's, with the top-level data keys as properties.
+ *
+ * The key rule: a property named like a member (`get`, `keys`, `data`, `cookie`, `regenerate`...,
+ * `id`, `isNew`... the list is in docs/user-ids-and-cookie-rules.md) is that member. Assigning data to it throws a
+ * `SessionDataError` that says to use `req.session.set(name, value)`, which stores it as a data
+ * key like any other (read back with `get`); assigning a function replaces the member for this
+ * request, as on a plain object. Every other name is data. `flash` is data, not a member, so
+ * connect-flash's `req.session.flash` works; nest-session's `flash()` is on `@Session()`.
  */
-export type RequestSessionView<T extends object = Record<string, any>> = Omit<Session<T>, 'regenerate' | 'destroy' | 'save'> & RequestSessionCompat & Record<string, any>;
+export type RequestSessionView<T extends object = Record<string, any>> = Omit<Session<T>, 'regenerate' | 'destroy' | 'save' | 'flash'> & RequestSessionCompat & Record<string, any>;
 
 interface ViewState {
   readonly session: Session;
@@ -124,7 +132,6 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
     keys: () => data.keys(),
     toJSON,
     data: toJSON,
-    flash: (message: string, category?: string) => session.flash(message, category),
     getFlashedMessages: (options?: never) => session.getFlashedMessages(options),
     csrfToken: () => session.csrfToken(),
     regenerate: (first?: string[] | SessionCallback, second?: SessionCallback) =>
@@ -152,9 +159,12 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
     cookie: () => undefined,
   };
   const reserved = (key: string | symbol) => Object.hasOwn(methods, key) || Object.hasOwn(accessors, key);
+  /** Members replaced by a function for this request (middleware that wraps `save`, say). */
+  const replaced = new Map<string, unknown>();
 
   const view: RequestSessionView = new Proxy({} as RequestSessionView, {
     get(target, key) {
+      if (typeof key === 'string' && replaced.has(key)) return replaced.get(key);
       if (Object.hasOwn(accessors, key)) return accessors[key as string]();
       if (Object.hasOwn(methods, key)) return methods[key as string];
       // Symbols are not data (libraries tag objects with them): they live on the target.
@@ -167,6 +177,8 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
       if (typeof key === 'symbol') return Reflect.set(target, key, value);
       if (Object.hasOwn(writable, key)) writable[key](value);
       else if (!reserved(key)) data.set(key, value);
+      else if (typeof value === 'function') replaced.set(key, value);
+      else throw memberAssigned(key);
       return true;
     },
     has: (_target, key) => reserved(key) || (typeof key === 'string' && data.has(key)),
@@ -186,6 +198,12 @@ function buildView(session: Session, info: RequestSessionInfo): RequestSessionVi
   });
   states.set(view, state);
   return view;
+}
+
+function memberAssigned(key: string): SessionDataError {
+  return new SessionDataError(
+    `req.session.${key} is a member of the session object, not a data property: keep the value under another name, or store it with req.session.set(${JSON.stringify(key)}, value) and read it with req.session.get(${JSON.stringify(key)}).`,
+  );
 }
 
 /** express-session's callback form when a callback is given, the promise form otherwise. */

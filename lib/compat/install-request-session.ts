@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { SessionOptionsError } from '../errors';
-import { currentRequestSessionView } from './express-session-view';
+import { assignRequestSession } from './assign-request-session';
+import { currentRequestSessionView, type RequestSessionView } from './express-session-view';
 
 /** The part of Nest's `AbstractHttpAdapter` this needs. */
 export interface RequestSessionHttpAdapter {
@@ -79,20 +80,24 @@ function rawMiddleware(open: OpenRequestSession) {
 
 /**
  * `req.session` and express-session's `req.sessionID`. The getter follows `regenerate()`, which
- * replaces the view as express-session replaces its session object; assigning `req.session`
- * (some apps set it to null on logout) changes what the property returns, not the session.
+ * replaces the view as express-session replaces its session object. Assigning `req.session`
+ * works as in cookie-session: `null` (or `undefined`) logs out (the session is emptied, so the save
+ * deletes its record and its cookie), a plain object replaces the data, the view itself is a no-op.
+ * Assigning `req.sessionID` is ignored: ids are issued by the server only (adopting one set by
+ * code or by a request would be session fixation), and express-session apps that assign it only
+ * do so to regenerate, which `req.session.regenerate()` does.
  */
 function exposeSession(target: object, view: object): void {
-  let current: unknown = view;
   Object.defineProperty(target, 'session', {
     configurable: true,
     enumerable: true,
-    get: () => currentRequestSessionView(current),
-    set: (value: unknown) => (current = value),
+    get: () => currentRequestSessionView(view),
+    set: (value: unknown) => assignRequestSession(currentRequestSessionView(view) as RequestSessionView, value),
   });
   Object.defineProperty(target, 'sessionID', {
     configurable: true,
-    get: () => (currentRequestSessionView(current) as { id?: unknown } | null)?.id,
+    get: () => (currentRequestSessionView(view) as { id?: unknown } | null)?.id,
+    set: () => undefined,
   });
 }
 

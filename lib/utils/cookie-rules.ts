@@ -1,4 +1,4 @@
-import { SessionOptionsError } from '../errors/session.errors';
+import { SessionOptionsError } from '../errors';
 
 /** The cookie attributes the rules look at. */
 export interface CookieRuleInput {
