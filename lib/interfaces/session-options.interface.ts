@@ -5,11 +5,16 @@ import type { CsrfOptions } from './csrf-options.interface';
 export interface SessionCookieOptions {
   /**
    * Cookie name. A `__Host-` name requires `secure: true` (or `'auto'` behind HTTPS), `path: '/'`
-   * and no `domain`; a `__Secure-` name requires `secure`.
+   * and no `domain`; a `__Secure-` name requires `secure`. Prefixes count in any case (`__host-`).
    * @default 'session'
    */
   name?: string;
-  /** Cookie domain; leave unset to scope the cookie to the exact host. @default undefined */
+  /**
+   * Cookie domain; leave unset to scope the cookie to the exact host. A bare host name such as
+   * `'example.com'` (it covers subdomains): a scheme, port or path, a single label (`'com'`,
+   * `'localhost'`) or a common public suffix (`'co.uk'`) is refused at startup.
+   * @default undefined
+   */
   domain?: string;
   /** Cookie path. @default '/' */
   path?: string;
@@ -17,7 +22,9 @@ export interface SessionCookieOptions {
   httpOnly?: boolean;
   /**
    * Send the cookie over HTTPS only. `'auto'` sets Secure when the request came over HTTPS, as
-   * the platform sees it (Express `trust proxy`, Fastify `trustProxy`).
+   * the platform sees it (Express `trust proxy`, Fastify `trustProxy`). A cookie that needs Secure
+   * (a `__Host-`/`__Secure-` name, `sameSite: 'none'`, `partitioned`) is then neither sent nor
+   * saved on a plain-HTTP request, and the log says why.
    * @default false
    */
   secure?: boolean | 'auto';
@@ -124,7 +131,9 @@ export interface SessionModuleOptions {
   /**
    * Session key that holds the logged-in user's id. When set, the store keeps an index from user
    * to sessions, and `SessionService.destroyUserSessions()` can log a user out everywhere. Needs
-   * a store that implements `findByUser`.
+   * a store that implements `findByUser`. The id is a string, a finite number or a bigint (`42n`,
+   * `42` and `'42'` are one user), of any length and character, matched exactly; any other value
+   * is refused with a `SessionDataError` when the session is saved.
    * @default undefined
    */
   userKey?: string;
