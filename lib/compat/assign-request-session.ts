@@ -10,7 +10,10 @@ import { currentRequestSessionView, type RequestSessionView } from './express-se
  * - anything else is refused, so a typo never silently loses the session.
  */
 export function assignRequestSession(view: RequestSessionView, value: unknown): void {
-  if (value === null || value === undefined) return view.clear();
+  if (value === null || value === undefined) {
+    view.clear();
+    return;
+  }
   if (typeof value === 'object' && currentRequestSessionView(value) === view) return;
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new SessionDataError(`req.session can be assigned null (log out) or an object of data, not ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}.`);

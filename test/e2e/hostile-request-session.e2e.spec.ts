@@ -10,6 +10,7 @@ import { Browser, cookieAttributes, createTestApp, PLATFORMS, SECRET, type TestA
  */
 
 /** connect-flash 0.1.1's `req.flash`, verbatim but for the types (MIT, Jared Hanson). */
+/* eslint-disable @typescript-eslint/prefer-nullish-coalescing, @typescript-eslint/no-dynamic-delete -- third-party code as it ships */
 function connectFlash(this: any, type?: string, msg?: string): any {
   if (this.session === undefined) throw Error('req.flash() requires sessions');
   const msgs = (this.session.flash = this.session.flash || {});
@@ -24,6 +25,7 @@ function connectFlash(this: any, type?: string, msg?: string): any {
     return msgs;
   }
 }
+/* eslint-enable @typescript-eslint/prefer-nullish-coalescing, @typescript-eslint/no-dynamic-delete */
 
 @Controller()
 class ExpressStyleController {
