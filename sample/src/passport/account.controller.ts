@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Post, Query, Redirect, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, UnauthorizedException } from '@nestjs/common';
+import { Session } from 'nest-session';
 import { html } from '../shop/html';
 import { csrfField } from '../shop/shop.view';
 import { LocalAuthGuard } from './local-auth.guard';
@@ -29,7 +30,9 @@ const page = (title: string, body: unknown) =>
 
 /**
  * Written the way an express-session + Passport app is written: `req.user`, `req.logout()` and
- * `req.session` (here nest-session's session, so its `flash()` works on it too).
+ * `req.session` (here nest-session's session, so its `getFlashedMessages()` works on it too).
+ * `req.session.flash` is a data key, as connect-flash needs it; nest-session's `flash()` is on
+ * the `@Session()` object.
  */
 @Controller()
 export class AccountController {
@@ -70,8 +73,8 @@ export class AccountController {
 
   @Post('logout')
   @Redirect('/login', 303)
-  async logout(@Req() request: any): Promise<void> {
+  async logout(@Req() request: any, @Session() session: Session): Promise<void> {
     await new Promise<void>((resolve, reject) => request.logout((error?: unknown) => (error ? reject(error) : resolve())));
-    request.session.flash('You have been logged out.');
+    session.flash('You have been logged out.');
   }
 }
