@@ -83,7 +83,7 @@ export class SessionService {
    */
   async listUserSessions(userId: UserId): Promise<string[]> {
     const { store, calls, options } = this.server();
-    const text = userIdOfValue(userId, options.userKey as string);
+    const text = userIdOfValue(userId, options.userKey as string, true);
     return calls.run('findByUser', () => (store.findByUser as (userId: string) => Promise<string[]>).call(store, text));
   }
 

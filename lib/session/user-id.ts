@@ -12,10 +12,13 @@ export type UserId = string | number | bigint;
  * key no lookup can build. Stores receive the text and match it exactly: no case or trailing-space
  * folding, any length, any character.
  */
-export function userIdOfValue(value: unknown, userKey: string): string {
+export function userIdOfValue(value: unknown, userKey: string, lookup = false): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (lookup) {
+    throw new SessionDataError(`a user's sessions are looked up by the id the userKey option ("${userKey}") holds: a string, a finite number or a bigint, not ${describe(value)}.`);
+  }
   throw refused(userKey, describe(value));
 }
 
