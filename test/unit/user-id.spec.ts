@@ -1,4 +1,5 @@
 import { SessionDataError } from '../../lib';
+import type { JsonValue } from '../../lib/stores/session-store';
 import { userIdOfStored, userIdOfValue } from '../../lib/session/user-id';
 
 describe('the user-id rule', () => {
@@ -14,7 +15,7 @@ describe('the user-id rule', () => {
   });
 
   it('refuses objects, arrays, booleans and non-finite numbers with a SessionDataError naming userKey', () => {
-    const stored = [{ id: 1 }, [1], true, { ' d': '2024-01-02T03:04:05.000Z' }] as const;
+    const stored: JsonValue[] = [{ id: 1 }, [1], true, { ' d': '2024-01-02T03:04:05.000Z' }];
     for (const value of stored) {
       expect(() => userIdOfStored(value, 'uid')).toThrow(SessionDataError);
       expect(() => userIdOfStored(value, 'uid')).toThrow(/userKey option names session key "uid".*string, a finite number or a bigint/);
