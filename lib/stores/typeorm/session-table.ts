@@ -25,6 +25,7 @@ export interface SessionColumn {
  * on every database, with no time zone or driver date conversion in the way. On MySQL/MariaDB the
  * data column is `mediumtext` (`text` stops at 64 KiB, the default `maxSize`), and ids and user
  * ids use binary collations: the default collations ignore case, and `Bob` must not match `bob`.
+ * `user_id` holds the hex SHA-256 of the user id (see session-user-id.ts), so any id fits it.
  */
 export function sessionColumns(type: SessionDatabaseType): SessionColumn[] {
   const mysql = type === 'mysql' || type === 'mariadb';
