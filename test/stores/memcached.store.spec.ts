@@ -57,6 +57,21 @@ describeWith(['memcached'])('memcached', () => {
       expect(JSON.parse(indexKey)).toEqual([[second, expect.any(Number)]]);
     });
 
+    it('reads index items of earlier versions (plain ids), and a login keeps their live sessions', async () => {
+      const user = `user-${newId()}`;
+      const key = `${harness.prefix}user:${sha256(user)}`;
+      const [legacy, dead, fresh] = [newId(), newId(), newId()];
+      await harness.store.save(legacy, write({ a: 1 }, { create: true, userId: user }));
+      await harness.raw.set(key, JSON.stringify([legacy, dead]), { lifetime: 0 });
+      expect(await harness.store.findByUser(user)).toEqual([legacy]);
+      await harness.store.save(fresh, write({ a: 1 }, { create: true, userId: user }));
+      expect((await harness.store.findByUser(user)).sort()).toEqual([legacy, fresh].sort());
+      expect(JSON.parse((await harness.raw.get<string>(key)).value)).toEqual([
+        [legacy, 0],
+        [fresh, expect.any(Number)],
+      ]);
+    });
+
     it('refuses a session id that could inject a command, before sending anything', async () => {
       for (const id of [`${'a'.repeat(40)} x\r\n`, `${'a'.repeat(42)} `, 'short']) {
         await expect(harness.store.get(id)).rejects.toThrow(RangeError);
