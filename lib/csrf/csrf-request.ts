@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { graphqlRequest } from '../transports/context-request';
 import type * as http from '../utils/http';
 import type { ResolvedCsrfOptions } from './resolve-csrf-options';
 
@@ -26,11 +27,10 @@ export function csrfTarget(context: ExecutionContext): CsrfTarget | undefined {
   if (type !== 'graphql') return undefined;
   const info = context.getArgByIndex<{ operation?: { operation?: string } } | undefined>(3);
   if (info?.operation?.operation !== 'mutation') return undefined;
-  const graphqlContext = context.getArgByIndex<Record<string, any> | undefined>(2) ?? {};
-  const request = graphqlContext.req ?? graphqlContext.request ?? graphqlContext.reply?.request;
-  const response = graphqlContext.res ?? graphqlContext.reply ?? graphqlContext.response;
   // A mutation that did not come over HTTP (a subscription transport) has no cookie to forge with.
-  if (!request?.headers) return undefined;
+  const target = graphqlRequest(context);
+  if (!target) return undefined;
+  const { request, response } = target;
   return SAFE_METHODS.has(request.method) ? undefined : { request, response };
 }
 
