@@ -30,6 +30,11 @@ export function createSessionInterface(options: ResolvedSessionOptions): Session
       `the userKey option needs a store with a user index; ${store.constructor.name} has none (use the Redis, TypeORM, MongoDB, file or memory store).`,
     );
   }
+  if (options.maxSessionsPerUser !== undefined && !store.lockUser) {
+    throw new SessionOptionsError(
+      `maxSessionsPerUser needs a store that can lock a user across app processes; ${store.constructor.name} has no lockUser() (every built-in store has one). Implement lockUser() in your store, or remove maxSessionsPerUser.`,
+    );
+  }
   return new ServerSessionInterface(options, store);
 }
 

@@ -5,6 +5,7 @@ import { CsrfGuard } from './csrf/csrf.guard';
 import { SessionOptionsError } from './errors';
 import { EventEmitterBridge } from './events/event-emitter.bridge';
 import { SessionEvents } from './events/session-events';
+import { SessionHealthIndicator } from './health/session-health.indicator';
 import type { SessionModuleOptions } from './interfaces/session-options.interface';
 import { SessionInterceptor } from './interceptors/session.interceptor';
 import type { SessionRuntime } from './session/request-session';
@@ -48,6 +49,7 @@ import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-opt
     requestSessionProvider,
     graphqlCommitProvider,
     SessionService,
+    SessionHealthIndicator,
     { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
     // The global check exists only when the `csrf` option turns it on: Nest skips a null global
     // guard, so apps without it pay nothing per request (forRootAsync's options are known only
@@ -63,7 +65,7 @@ import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-opt
   ],
   // The runtime's token is a module-private symbol; exported so that `@UseGuards(CsrfGuard)`,
   // which Nest builds in the controller's own module, finds it there.
-  exports: [SessionStore, SessionService, CsrfGuard, SessionEvents, SESSION_RUNTIME],
+  exports: [SessionStore, SessionService, CsrfGuard, SessionEvents, SESSION_RUNTIME, SessionHealthIndicator],
 })
 export class SessionModule extends ConfigurableModuleClass implements OnModuleInit, OnApplicationShutdown {
   constructor(

@@ -1,4 +1,6 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { SessionDevice } from './devices/devices-options.interface';
+import { SessionDevices } from './devices/session-devices';
 import { SessionContextError, SessionStoreUnsupportedError } from './errors';
 import type { Session } from './interfaces/session.interface';
 import { requestContext } from './session/request-context';
@@ -26,6 +28,8 @@ export interface DestroyUserSessionsOptions {
  */
 @Injectable()
 export class SessionService {
+  private devices?: SessionDevices;
+
   constructor(@Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime) {}
 
   /**
@@ -79,7 +83,9 @@ export class SessionService {
 
   /**
    * Ids of a user's live sessions (needs the `userKey` option). `42n`, `42` and `'42'` name the
-   * same user; any other type is refused with a `SessionDataError`.
+   * same user; any other type is refused with a `SessionDataError`. A session id is a bearer
+   * credential: never render these into a page or send them to a client (anyone who reads one is
+   * logged in as that user). For a "your devices" page use {@link listDevices}, which shows handles.
    */
   async listUserSessions(userId: UserId): Promise<string[]> {
     const { store, calls, options } = this.server();
@@ -97,6 +103,57 @@ export class SessionService {
     await Promise.all(ids.map((id) => calls.run('destroy', () => store.destroy(id))));
     this.runtime.events.emit('session.user-logged-out', () => ({ userId: String(userId), count: ids.length, except: options.except }));
     return ids.length;
+  }
+
+  /**
+   * The sessions of a user as "your devices" shows them: creation and last-seen times, the opt-in
+   * user agent and address, and an opaque handle instead of the session id. Pass the current
+   * session to list its user's sessions with the current one marked (an empty list when it has
+   * no user), or a user id (admin pages).
+   */
+  async listDevices(owner: Session | UserId): Promise<SessionDevice[]> {
+    const { userId, currentId } = this.ownerOf(owner);
+    return userId === null ? [] : this.deviceRegistry().list(userId, currentId);
+  }
+
+  /**
+   * Ends the session that `handle` names, if it is one of the owner's live sessions; revoking the
+   * current session logs this request out (`session.destroy()`). Returns `false`, revoking
+   * nothing, for a malformed handle, another user's, or one whose session has already ended.
+   */
+  async revokeDevice(owner: Session | UserId, handle: string): Promise<boolean> {
+    const { userId, currentId } = this.ownerOf(owner);
+    if (userId === null) return false;
+    const devices = this.deviceRegistry();
+    const id = await devices.resolve(userId, handle);
+    if (id === null) return false;
+    if (id === currentId && typeof owner === 'object') await owner.destroy();
+    else await devices.destroy(id);
+    return true;
+  }
+
+  /** Logs the current session's user out of every other session ("log out my other devices"); returns how many ended. */
+  async revokeOtherDevices(current: Session): Promise<number> {
+    const { userId, currentId } = this.ownerOf(current);
+    if (userId === null) return 0;
+    const devices = this.deviceRegistry();
+    const others = (await devices.find(userId)).filter(({ id }) => id !== currentId);
+    await Promise.all(others.map(({ id }) => devices.destroy(id)));
+    return others.length;
+  }
+
+  private deviceRegistry(): SessionDevices {
+    return (this.devices ??= new SessionDevices(this.server()));
+  }
+
+  /** The user id (as the user index keeps it) and session id of an owner. */
+  private ownerOf(owner: Session | UserId): { userId: string | null; currentId: string | null } {
+    const key = this.server().options.userKey as string;
+    if (typeof owner !== 'object' || owner === null) return { userId: userIdOfValue(owner, key, true), currentId: null };
+    const value: unknown = owner.get(key);
+    // A session without a user (or with a value no user index holds) lists nothing and revokes nothing.
+    const userId = typeof value === 'string' || typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value)) ? userIdOfValue(value, key) : null;
+    return { userId, currentId: owner.isNew ? null : owner.id };
   }
 
   private server(): ServerSessionInterface {

@@ -19,3 +19,4 @@ export * from './session-store-unsupported.error';
 export * from './session-too-large.error';
 export * from './session-transport.error';
 export * from './unsupported-node.error';
+export * from './session-limit.error';

@@ -1,3 +1,5 @@
+import type { SessionDevicesOptions } from '../devices/devices-options.interface';
+import type { SessionMetrics } from '../metrics/session-metrics.interface';
 import type { SessionStore } from '../stores/session-store';
 import type { CsrfOptions } from './csrf-options.interface';
 
@@ -146,4 +148,35 @@ export interface SessionModuleOptions {
    * @default false
    */
   csrf?: boolean | CsrfOptions;
+  /**
+   * What each session of a logged-in user records for `SessionService.listDevices()` (with
+   * `userKey` and a server-side store): creation and last-seen times always, the user agent and
+   * the client address only when turned on. `false` turns off the extra last-seen renewals; the
+   * creation time and the last save are kept by every store anyway.
+   * @default { lastSeenInterval: 300000, userAgent: false, address: false, maxLength: 256 }
+   */
+  devices?: SessionDevicesOptions | false;
+  /**
+   * Most sessions one user may hold at once (needs `userKey`), enforced when a session gets its
+   * user (login), under a lock on the user that every app process shares (`SessionStore.lockUser`:
+   * every built-in store has one; a custom store without it is refused at startup). See `onLimit`
+   * for what happens to the login over the limit, and docs/devices-and-limits.md.
+   * @default undefined (no limit)
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * At the limit: `'refuse'` fails the login with `SessionLimitError` (HTTP 409, nothing
+   * written); `'evict-oldest'` ends the user's least recently seen sessions to make room.
+   * @default 'refuse'
+   */
+  onLimit?: SessionLimitMode;
+  /**
+   * Receives counts and timings of session opens, saves, store calls and 503s (for example
+   * `PromClientSessionMetrics`). Nothing is measured without it.
+   * @default undefined
+   */
+  metrics?: SessionMetrics;
 }
+
+/** What a login over `maxSessionsPerUser` does. */
+export type SessionLimitMode = 'refuse' | 'evict-oldest';

@@ -60,6 +60,7 @@ export class CookieSessionInterface extends SessionInterface {
     }
     state.markSaved(snapshot.data, now);
     opened.resign = false;
+    this.options.metrics?.saved?.({ kind: 'cookie' });
     return this.cookie.set(request, response, value, permanent, now);
   }
 

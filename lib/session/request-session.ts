@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { CsrfFailure, CsrfTokens } from '../csrf/csrf-tokens';
 import { exposeCsrfToken } from '../csrf/expose-csrf-token';
-import { LateCookieError, SessionContextError, SessionSocketError } from '../errors';
+import { LateCookieError, SessionContextError, SessionSocketError, SessionStoreUnavailableError } from '../errors';
 import type { SessionEvents } from '../events/session-events';
 import type { Session } from '../interfaces/session.interface';
 import { SOCKET_RESPONSE, socketSaveAllowed } from '../transports/socket-save';
@@ -118,11 +118,13 @@ export class RequestSession implements SessionLifecycle {
         this.opened = opened;
         const { expired } = opened;
         if (expired) this.runtime.events.emit('session.expired', () => ({ sessionId: expired.id, userId: expired.userId }));
+        this.runtime.sessions.options.metrics?.opened?.({ fresh: opened.state.origin.isNew });
         const session = new SessionObject(opened.state, this);
         return (this.session = this.runtime.present ? this.runtime.present(session) : session);
       },
       (error: unknown) => {
         this.opening = undefined;
+        this.unavailable(error);
         throw error;
       },
     );
@@ -197,6 +199,7 @@ export class RequestSession implements SessionLifecycle {
       await this.runtime.sessions.save(opened, this.request, this.response);
       if (creating && !state.origin.isNew) this.runtime.events.emit('session.created', () => ({ sessionId: state.origin.id, userId: this.userIdOf(state) }));
     } catch (error) {
+      this.unavailable(error);
       if (!(error instanceof LateCookieError)) throw error;
       logger.error(`${this.eventStream ? SSE_LATE : error.message} (${this.request.method} ${this.request.url})`);
     }
@@ -218,6 +221,12 @@ export class RequestSession implements SessionLifecycle {
     const value = state.read(key);
     if (value === null || value === undefined) return undefined;
     return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  }
+
+  /** Counts a store failure that fails this request with 503. */
+  private unavailable(error: unknown): void {
+    const metrics = this.runtime.sessions.options.metrics;
+    if (metrics?.unavailable && error instanceof SessionStoreUnavailableError) metrics.unavailable({ operation: error.operation });
   }
 
   private openedState() {

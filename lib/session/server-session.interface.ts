@@ -1,5 +1,7 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
+import { lastSeenDue, trackDevice } from '../devices/device-tracking';
 import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
+import { SessionLimit } from '../limits/session-limit';
 import type { SessionStore, SessionWrite, StoredData } from '../stores/session-store';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
@@ -18,6 +20,7 @@ import { userIdOfStored } from './user-id';
 export class ServerSessionInterface extends SessionInterface {
   private readonly signer: SessionIdSigner;
   readonly calls: StoreCalls;
+  private readonly limit?: SessionLimit;
 
   constructor(
     options: ResolvedSessionOptions,
@@ -25,7 +28,8 @@ export class ServerSessionInterface extends SessionInterface {
   ) {
     super(options, new TaggedJsonCodec(options.maxDepth));
     this.signer = new SessionIdSigner(options.secrets, options.cookie.name);
-    this.calls = new StoreCalls(options.storeTimeout);
+    this.calls = new StoreCalls(options.storeTimeout, options.metrics);
+    if (options.maxSessionsPerUser) this.limit = new SessionLimit(this, options.maxSessionsPerUser);
   }
 
   override async start(): Promise<void> {
@@ -69,15 +73,18 @@ export class ServerSessionInterface extends SessionInterface {
     const now = Date.now();
     const id = state.origin.id as string;
     const permanent = state.permanent;
-    const snapshot = state.snapshot();
+    let snapshot = state.snapshot();
 
     if (state.origin.isNew) {
       if (state.isEmpty()) return opened.cookieSent && state.destroyed && this.cookie.remove(request, response);
       // A new session exists only through the cookie it is about to get: with the response gone,
       // storing it would only leave an orphan record behind.
       if (http.headersSent(response)) throw new LateCookieError();
+      const userId = this.userIdOf(snapshot.data);
+      snapshot = trackDevice(state, snapshot, userId, request, this.options);
       this.checkSize(snapshot.data);
-      await this.write(id, { create: true, set: snapshot.data, unset: [], ...this.times(state, now), userId: this.userIdOf(snapshot.data) });
+      const write: SessionWrite = { create: true, set: snapshot.data, unset: [], ...this.times(state, now), userId };
+      await this.admit(userId, id, () => this.write(id, write));
       state.markSaved(snapshot.data, now);
       return this.cookie.set(request, response, this.signer.sign(id), permanent, now);
     }
@@ -87,8 +94,9 @@ export class ServerSessionInterface extends SessionInterface {
     const refresh = permanent && this.options.refreshEachRequest;
     let resign = opened.resign;
     opened.resign = false;
-    if (refresh || this.lifetime.idleRefreshDue(state.origin.touchedAt, now)) {
-      if (now - state.origin.touchedAt >= this.lifetime.touchInterval) {
+    const seen = lastSeenDue(state, now, this.options);
+    if (refresh || seen || this.lifetime.idleRefreshDue(state.origin.touchedAt, now)) {
+      if (seen || now - state.origin.touchedAt >= this.lifetime.touchInterval) {
         const alive = await this.calls.run('touch', () => this.store.touch(id, now, this.options.lifetime));
         // Gone meanwhile (see patch): leave the cookie to the request that ended it.
         if (!alive) {
@@ -117,9 +125,12 @@ export class ServerSessionInterface extends SessionInterface {
   private async patch(opened: OpenedSession, snapshot: SessionSnapshot, request: http.PlatformRequest, response: http.PlatformResponse, now: number): Promise<boolean> {
     const { state } = opened;
     const id = state.origin.id as string;
+    const userId = this.userIdChange(state.forceSave ? { ...snapshot.data } : snapshot.set, snapshot.unset);
+    snapshot = trackDevice(state, snapshot, userId, request, this.options);
     const set = state.forceSave ? { ...snapshot.data } : snapshot.set;
     this.checkSize(snapshot.data);
-    const outcome = await this.write(id, { create: false, set, unset: snapshot.unset, ...this.times(state, now), userId: this.userIdChange(set, snapshot.unset) });
+    const write: SessionWrite = { create: false, set, unset: snapshot.unset, ...this.times(state, now), userId };
+    const outcome = await this.admit(userId, id, () => this.write(id, write));
     opened.resign = false;
     if (outcome === 'saved') {
       const permanent = state.permanent;
@@ -138,8 +149,15 @@ export class ServerSessionInterface extends SessionInterface {
     return opened.signedId?.id === id ? opened.signedId.value : this.signer.sign(id);
   }
 
-  private write(id: string, write: SessionWrite) {
-    return this.calls.run('save', () => this.store.save(id, write));
+  /** A write that gives the session a user goes through the per-user limit, when there is one. */
+  private admit<T>(userId: string | null | undefined, id: string, write: () => Promise<T>): Promise<T> {
+    return this.limit && typeof userId === 'string' ? this.limit.admit(userId, id, write) : write();
+  }
+
+  private async write(id: string, write: SessionWrite) {
+    const outcome = await this.calls.run('save', () => this.store.save(id, write));
+    this.options.metrics?.saved?.({ kind: 'store' });
+    return outcome;
   }
 
   /** Deletes the stored record of a session that has one. */

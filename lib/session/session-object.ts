@@ -1,3 +1,4 @@
+import { DEVICE_KEY } from '../devices/device-metadata';
 import { SessionDataError } from '../errors';
 import type { FlashedMessagesOptions, Session } from '../interfaces/session.interface';
 import { FLASHES_KEY, PERMANENT_KEY, hasChanges, isHiddenKey, type SessionState } from './session-state';
@@ -99,7 +100,8 @@ export class SessionObject implements Session {
   keys(): string[] {
     const state = this[STATE];
     state.accessed = true;
-    return state.keys().filter((key) => !isHiddenKey(key));
+    // The device details are kept beside the data too (lib/devices), hidden like the reserved keys.
+    return state.keys().filter((key) => !isHiddenKey(key) && key !== DEVICE_KEY);
   }
 
   toJSON(): Record<string, any> {

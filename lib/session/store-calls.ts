@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SessionSchemaError, SessionStoreNoAnswerError, SessionStoreUnavailableError } from '../errors';
+import type { SessionMetrics } from '../metrics/session-metrics.interface';
 
 /**
  * Time a store gets beyond `storeTimeout` before the request gives up on it. Stores bound their
@@ -18,11 +19,31 @@ export class StoreCalls {
   private readonly logger = new Logger('SessionModule');
   private readonly bound: number;
 
-  constructor(storeTimeout: number) {
+  constructor(
+    storeTimeout: number,
+    private readonly metrics?: SessionMetrics,
+  ) {
     this.bound = storeTimeout + OUTER_GRACE;
   }
 
   run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    // Timed only when someone listens: without the metrics option this costs one property read.
+    return this.metrics?.storeCall ? this.timed(operation, call) : this.bounded(operation, call);
+  }
+
+  private async timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const value = await this.bounded(operation, call);
+      ok = true;
+      return value;
+    } finally {
+      this.metrics?.storeCall?.({ operation, durationMs: performance.now() - started, ok });
+    }
+  }
+
+  private bounded<T>(operation: string, call: () => Promise<T>): Promise<T> {
     // One promise and one timer per call: this runs on every request that opens a session.
     return new Promise<T>((resolve, reject) => {
       let settled = false;

@@ -111,6 +111,14 @@ export abstract class SessionStore {
   findByUser?(userId: string): Promise<string[]>;
 
   /**
+   * Takes a lock on one user, shared by every app process on this store, for the
+   * `maxSessionsPerUser` check at login: resolves once held, with the function that releases it,
+   * and fails within the store timeout when it cannot be had. Stores that cannot lock across
+   * processes leave this undefined, and the module refuses `maxSessionsPerUser` with them.
+   */
+  lockUser?(userId: string): Promise<() => Promise<void>>;
+
+  /**
    * Closes connections the store opened itself. Called on application shutdown. A store must
    * never close a client that the user passed in.
    */

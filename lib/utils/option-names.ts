@@ -19,6 +19,10 @@ export const OPTION_KEYS: readonly string[] = [
   'requestSession',
   'userKey',
   'csrf',
+  'devices',
+  'maxSessionsPerUser',
+  'onLimit',
+  'metrics',
 ];
 
 /** Every key of the `cookie` option. */

@@ -1,6 +1,8 @@
 import { resolveCsrfOptions, type ResolvedCsrfOptions } from '../csrf/resolve-csrf-options';
+import type { ResolvedDevicesOptions } from '../devices/devices-options.interface';
 import { SessionOptionsError } from '../errors';
-import type { CookieFormat, SessionModuleOptions, StoreErrorMode } from '../interfaces/session-options.interface';
+import type { CookieFormat, SessionLimitMode, SessionModuleOptions, StoreErrorMode } from '../interfaces/session-options.interface';
+import type { SessionMetrics } from '../metrics/session-metrics.interface';
 import type { SessionStore } from '../stores/session-store';
 import { isAttributeValue, isCookieName } from './cookie';
 import { checkCookieRules } from './cookie-rules';
@@ -35,6 +37,11 @@ export interface ResolvedSessionOptions {
   requestSession: boolean;
   userKey?: string;
   csrf: ResolvedCsrfOptions;
+  /** `null` when turned off or without `userKey`. */
+  devices: ResolvedDevicesOptions | null;
+  maxSessionsPerUser?: number;
+  onLimit: SessionLimitMode;
+  metrics?: SessionMetrics;
 }
 
 /** Every default in one place, and every mistake reported at startup with what to change. */
@@ -85,6 +92,10 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
     requestSession: options.requestSession ?? false,
     userKey: options.userKey,
     csrf: resolveCsrfOptions(options.csrf, resolvedCookie.name),
+    devices: resolveDevices(options),
+    maxSessionsPerUser: options.maxSessionsPerUser,
+    onLimit: options.onLimit ?? 'refuse',
+    metrics: options.metrics,
   };
   positive('lifetime', resolved.lifetime);
   positive('storeTimeout', resolved.storeTimeout);
@@ -104,6 +115,10 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
   flag('requestSession', resolved.requestSession);
   if (resolved.userKey !== undefined && (typeof resolved.userKey !== 'string' || !resolved.userKey)) {
     throw new SessionOptionsError('userKey must be the name of the session key that holds the user id.');
+  }
+  checkLimit(resolved);
+  if (resolved.metrics !== undefined && (typeof resolved.metrics !== 'object' || resolved.metrics === null)) {
+    throw new SessionOptionsError('metrics must be an object with the SessionMetrics methods you want called (for example new PromClientSessionMetrics(promClient)).');
   }
   return resolved;
 }
@@ -136,4 +151,38 @@ function positive(name: string, value: number): void {
 function nonNegative(name: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
     throw new SessionOptionsError(`${name} must be 0 (off) or a positive number of milliseconds, not ${JSON.stringify(value)}.`);
+}
+
+const DEVICES_KEYS = ['lastSeenInterval', 'userAgent', 'address', 'maxLength'];
+
+function resolveDevices(options: SessionModuleOptions): ResolvedDevicesOptions | null {
+  const devices = options.devices ?? {};
+  if (devices === false) return null;
+  if (typeof devices !== 'object' || devices === null) throw new SessionOptionsError('devices must be false or an object of device options.');
+  assertKnownKeys(devices, DEVICES_KEYS, 'devices.');
+  if (!options.userKey) {
+    if (options.devices) throw new SessionOptionsError('the devices option needs userKey: only sessions of a known user are listed as devices.');
+    return null;
+  }
+  const resolved: ResolvedDevicesOptions = {
+    lastSeenInterval: devices.lastSeenInterval ?? 5 * 60 * 1000,
+    userAgent: devices.userAgent ?? false,
+    address: devices.address ?? false,
+    maxLength: devices.maxLength ?? 256,
+  };
+  nonNegative('devices.lastSeenInterval', resolved.lastSeenInterval);
+  positive('devices.maxLength', resolved.maxLength);
+  flag('devices.userAgent', resolved.userAgent);
+  flag('devices.address', resolved.address);
+  return resolved;
+}
+
+function checkLimit(resolved: ResolvedSessionOptions): void {
+  const max = resolved.maxSessionsPerUser;
+  if (!['refuse', 'evict-oldest'].includes(resolved.onLimit)) {
+    throw new SessionOptionsError(`onLimit must be 'refuse' or 'evict-oldest', not ${JSON.stringify(resolved.onLimit)}.`);
+  }
+  if (max === undefined) return;
+  if (!Number.isInteger(max) || max < 1) throw new SessionOptionsError(`maxSessionsPerUser must be a whole number of at least 1, not ${JSON.stringify(max)}.`);
+  if (!resolved.userKey) throw new SessionOptionsError('maxSessionsPerUser needs the userKey option: the limit counts the sessions of each user.');
 }

@@ -1,5 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { SessionModule } from 'nest-session';
+import { DevicesModule } from './devices/devices.module';
+import { HealthModule } from './health/health.module';
 import { ShopModule } from './shop/shop.module';
 import { SAMPLE_STORE, SessionStoreModule } from './session-store.module';
 import type { SampleStore } from './session-store.factory';
@@ -19,9 +21,13 @@ function sessionSecret(): string {
       imports: [SessionStoreModule],
       inject: [SAMPLE_STORE],
       // csrf: every POST of the shop's forms must carry the session's token (see shop.view.ts).
-      useFactory: ({ store }: SampleStore) => ({ secret: sessionSecret(), store, csrf: true }),
+      // userKey indexes each session under its user for the devices page; the page shows the
+      // browser each device logged in with (devices.userAgent, off by default: personal data).
+      useFactory: ({ store }: SampleStore) => ({ secret: sessionSecret(), store, csrf: true, userKey: 'user', devices: { userAgent: true } }),
     }),
     ShopModule,
+    DevicesModule,
+    HealthModule,
   ],
 })
 export class AppModule {}

@@ -1,4 +1,4 @@
-import { HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { ConflictException, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as api from '../../lib';
@@ -12,6 +12,7 @@ import {
   SessionDataError,
   SessionError,
   SessionIdError,
+  SessionLimitError,
   SessionOptionsError,
   SessionSchemaError,
   SessionStoreConflictError,
@@ -36,6 +37,7 @@ const samples: Error[] = [
   new SessionContextError('no request'),
   new SessionDataError('session key "a" holds a function'),
   new SessionIdError('FileSessionStore'),
+  new SessionLimitError(3),
   new SessionOptionsError('secret is 3 characters'),
   new SessionSchemaError('sessions', 'CreateSessionTable1767225600000', 'relation "sessions" does not exist'),
   new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing'),
@@ -76,6 +78,8 @@ describe('the error family', () => {
     if (error instanceof SessionStoreUnavailableError) expect(error.message).toBe('The session store is unavailable; try again shortly.');
     // The 403's message is the whole body the client gets, the same for every reason.
     else if (error instanceof CsrfRejectedError) expect(error.message).toBe('invalid CSRF token');
+    // The 409's message is what the client gets, and may show.
+    else if (error instanceof SessionLimitError) expect(error.message).toBe('This account already has 3 active sessions, the most allowed. Log out on another device first.');
     else expect(error.message.startsWith('nest-session: ')).toBe(true);
   });
 
@@ -84,11 +88,14 @@ describe('the error family', () => {
     expect(new Set(codes).size).toBe(samples.length);
   });
 
-  it('keeps the bases callers test for: a 503 exception, a RangeError, a TypeError', () => {
+  it('keeps the bases callers test for: a 503 exception, a 409 exception, a RangeError, a TypeError', () => {
     const unavailable = new SessionStoreUnavailableError('save');
     expect(unavailable).toBeInstanceOf(ServiceUnavailableException);
     expect(unavailable.getStatus()).toBe(HttpStatus.SERVICE_UNAVAILABLE);
     expect(unavailable.getResponse()).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'The session store is unavailable; try again shortly.' });
+    const limit = new SessionLimitError(2);
+    expect(limit).toBeInstanceOf(ConflictException);
+    expect([limit.getStatus(), limit.limit]).toEqual([HttpStatus.CONFLICT, 2]);
     expect(new SessionIdError('MongoSessionStore')).toBeInstanceOf(RangeError);
     expect(new SessionArgumentError('invalid cookie value')).toBeInstanceOf(TypeError);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
@@ -115,6 +116,18 @@ export class FileSessionStore extends SessionStore {
       const file = await readSessionFile(this.directory.sessionPath(name));
       await this.remove(name, file, deadline);
     });
+  }
+
+  /**
+   * A lock on the user for `maxSessionsPerUser`: a lock file beside the sessions, shared by every
+   * process on the directory. Taken for stale only after five store timeouts (at least
+   * `lockStale`), longer than any holder runs.
+   */
+  override async lockUser(userId: string): Promise<() => Promise<void>> {
+    await this.directory.init();
+    const path = join(this.directory.path, `user-${createHash('sha256').update(userId).digest('hex')}.userlock`);
+    await acquireLock(path, { staleMs: Math.max(this.lock.staleMs, this.timeout * 5), timeoutMs: this.timeout });
+    return () => releaseLock(path).catch(() => undefined);
   }
 
   /** Reads the user's marker folder and checks each session under its lock; dead markers go. */

@@ -8,6 +8,7 @@ import { checkSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
 import { CONFLICT, orConflict, withCas } from './memcached-cas';
 import { resolveMemcachedClient } from './memcached-client';
+import { lockMemcachedKey } from './memcached-user-lock';
 import type { MemcachedClientLike } from './memcached-client.types';
 import { decodeLive, encode, exptimeOf, type MemcachedRecord, TOMBSTONE } from './memcached-record';
 import type { MemcachedSessionStoreOptions } from './memcached-session.options';
@@ -129,6 +130,11 @@ export class MemcachedSessionStore extends SessionStore {
 
   override async close(): Promise<void> {
     if (this.owned) this.client.shutdown();
+  }
+
+  /** A lock on the user for `maxSessionsPerUser`, beside the user's index key (see {@link lockMemcachedKey}). */
+  override lockUser(userId: string): Promise<() => Promise<void>> {
+    return lockMemcachedKey(this.client, `${this.users.keyOf(userId)}:lock`, this.timeout);
   }
 
   /** `<prefix><id>`, after checking the id again: a space or newline in a key is a protocol injection. */

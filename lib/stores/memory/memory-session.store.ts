@@ -1,5 +1,6 @@
 import type { SaveOutcome, SessionRecord, SessionWrite } from '../session-store';
 import { SessionStore } from '../session-store';
+import { KeyedMutex } from '../shared/keyed-mutex';
 import { mergeChangeSet } from '../shared/merge-change-set';
 
 /** Options of {@link MemorySessionStore}. */
@@ -26,6 +27,7 @@ interface MemoryEntry extends SessionRecord {
 export class MemorySessionStore extends SessionStore {
   private readonly entries = new Map<string, MemoryEntry>();
   private readonly users = new Map<string, Set<string>>();
+  private readonly userLocks = new KeyedMutex();
   private readonly maxSessions: number;
 
   constructor(options: MemorySessionStoreOptions = {}) {
@@ -77,6 +79,13 @@ export class MemorySessionStore extends SessionStore {
 
   async destroy(id: string): Promise<void> {
     this.remove(id);
+  }
+
+  /** The memory store lives in one process: an in-process queue per user is the whole lock. */
+  override lockUser(userId: string): Promise<() => Promise<void>> {
+    return new Promise((acquired) => {
+      void this.userLocks.run(userId, () => new Promise<void>((release) => acquired(async () => release())));
+    });
   }
 
   override async findByUser(userId: string): Promise<string[]> {

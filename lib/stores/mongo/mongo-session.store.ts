@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
 import { SessionStore } from '../session-store';
 import { checkSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
 import { type MongoClientLike, resolveMongoCollection } from './mongo-client';
+import { lockMongoDocument } from './mongo-user-lock';
 import type { MongoCollectionLike } from './mongo-client.types';
 import { encodeField, type MongoSessionDocument, toRecord } from './mongo-session.document';
 import type { MongoSessionStoreOptions } from './mongo-session.options';
@@ -45,6 +47,12 @@ export class MongoSessionStore extends SessionStore {
 
   override async start(settings: StoreSettings): Promise<void> {
     this.timeout = timeoutOf(settings);
+  }
+
+  /** A lock on the user for `maxSessionsPerUser`, as a document of the collection (see {@link lockMongoDocument}). */
+  override async lockUser(userId: string): Promise<() => Promise<void>> {
+    await this.init();
+    return lockMongoDocument(this.collection, `lock:${createHash('sha256').update(userId).digest('base64url')}`, this.timeout);
   }
 
   /** Creates the indexes now (otherwise on first use); safe to call more than once. */

@@ -5,6 +5,7 @@ import { resolveClient } from '../shared/owned-client';
 import { checkSessionId, isSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
 import { createRedisClient } from './redis-client';
+import { lockRedisKey } from './redis-user-lock';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
@@ -136,6 +137,11 @@ export class RedisSessionStore extends SessionStore {
     const stale = ids.filter((_, i) => owners[i] !== userId);
     if (stale.length > 0) await this.live().zrem(key, ...stale);
     return ids.filter((_, i) => owners[i] === userId);
+  }
+
+  /** A lock on the user for `maxSessionsPerUser`, in the user index's hash slot (see {@link lockRedisKey}). */
+  override lockUser(userId: string): Promise<() => Promise<void>> {
+    return lockRedisKey(() => this.live(), `${this.userKey(userId)}:lock`, this.timeout);
   }
 
   /** Closes the client if the store created it; a client passed in is left open. */

@@ -7,7 +7,9 @@ import { timeoutOf } from '../shared/store-timeout';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
 import { DEFAULT_SESSION_TABLE } from './session-table';
 import { hashedUserId, legacyUserId, withHashedUser } from './session-user-id';
+import { lockSqlUser } from './sql-user-lock';
 import { SqliteSessionWriter } from './sqlite-session.writer';
+import { SqliteUserLock } from './sqlite-user-lock';
 import { TypeOrmSessionClient } from './typeorm-client';
 import type { TypeOrmSessionStoreOptions } from './typeorm-session.options';
 import type { QueryRunnerLike } from './typeorm-like.types';
@@ -46,6 +48,8 @@ export class TypeOrmSessionStore extends SessionStore {
   private readonly timer?: NodeJS.Timeout;
   private cleaning?: Promise<unknown>;
   private closed = false;
+  /** A lock on one user for `maxSessionsPerUser` (see {@link lockSqlUser} and {@link SqliteUserLock}). */
+  override readonly lockUser: (userId: string) => Promise<() => Promise<void>>;
 
   constructor(options: TypeOrmSessionStoreOptions) {
     super();
@@ -61,6 +65,9 @@ export class TypeOrmSessionStore extends SessionStore {
     this.db = new TypeOrmSessionClient(dataSource, options.tableName ?? DEFAULT_SESSION_TABLE, this.logger);
     this.batchSize = cleanupBatchSize;
     if (this.db.type === 'better-sqlite3') this.sqlite = new SqliteSessionWriter(dataSource, this.db.sql);
+    const table = options.tableName ?? DEFAULT_SESSION_TABLE;
+    const users = this.sqlite && new SqliteUserLock((dataSource.options as { database?: string }).database);
+    this.lockUser = (userId) => (users ? users.lock(`${table}\0${userId}`, this.db.timeout) : lockSqlUser(dataSource, this.db.type, `${table}\0${userId}`, this.db.timeout));
     if (cleanupInterval > 0) {
       this.timer = setInterval(() => this.cleanup(), cleanupInterval);
       this.timer.unref();

@@ -34,7 +34,7 @@ const STYLE = `
   }
 `;
 
-interface Page {
+export interface Page {
   title: string;
   flashes: Flashes;
   user?: string;
@@ -49,11 +49,11 @@ export function csrfField(token: string): SafeHtml {
   return html`<input type="hidden" name="csrf_token" value="${token}" />`;
 }
 
-function layout(page: Page): string {
+export function layout(page: Page): string {
   const count = Object.values(page.cart ?? {}).reduce((sum, quantity) => sum + quantity, 0);
   const nav = page.user
     ? html`<nav>
-        <a href="/">Products</a> <a href="/cart">Cart (${count})</a>
+        <a href="/">Products</a> <a href="/cart">Cart (${count})</a> <a href="/devices">Your devices</a>
         <span class="user">Signed in as <strong>${page.user}</strong></span>
         <form class="inline" method="post" action="/logout">${csrfField(page.csrf)}<button class="secondary">Log out</button></form>
       </nav>`
