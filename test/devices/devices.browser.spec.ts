@@ -54,6 +54,9 @@ describeWith(['chromium'])('the sample devices page in a real browser', () => {
     expect(await onLaptop.locator('tr.device.current th').textContent()).toContain('Laptop Chromium');
     expect(await onLaptop.locator('tr.device.current .this-device').textContent()).toBe('This device');
     expect(await onLaptop.locator('tr.device:not(.current) th').textContent()).toContain('Phone Chromium');
+    // Every form of the page (logout, revoke, revoke-others) carries the session's CSRF token.
+    expect(await onLaptop.locator('form').count()).toBe(3);
+    expect(await onLaptop.locator('form input[name=csrf_token]').count()).toBe(3);
     const page = await onLaptop.content();
     expect(page).not.toContain('Stranger Chromium');
     for (const context of [laptop, phone, stranger]) {

@@ -24,7 +24,7 @@ for (const target of INDEXED_TARGETS) {
       beforeAll(async () => {
         harness = await target.open();
         store = harness.store;
-        const module = SessionModule.forRoot({ secret: SECRET, store, userKey: 'user', devices: { userAgent: true, address: true, lastSeenInterval: 400 } });
+        const module = SessionModule.forRoot({ secret: SECRET, store, userKey: 'user', devices: { userAgent: true, address: true, lastSeenInterval: 1000 } });
         app = await createTestApp(platform, [module], [DevicesController]);
       }, 60000);
       afterAll(async () => {
@@ -128,7 +128,7 @@ for (const target of INDEXED_TARGETS) {
         const saved = (await store.get(id))?.touchedAt as number;
         await browser.get('/whoami');
         expect((await store.get(id))?.touchedAt).toBe(saved);
-        await sleep(450);
+        await sleep(1050);
         await browser.get('/whoami');
         const seen = (await store.get(id))?.touchedAt as number;
         expect(seen).toBeGreaterThan(saved);

@@ -34,7 +34,7 @@ export function devicesPage(user: string, devices: SessionDevice[], flashes: Fla
                   device.current
                     ? html`<strong class="this-device">This device</strong>`
                     : html`<form method="post" action="/devices/revoke">
-                        <input type="hidden" name="handle" value="${device.handle}" /> <button class="secondary">Log out</button>
+                        ${csrfField(csrf)} <input type="hidden" name="handle" value="${device.handle}" /> <button class="secondary">Log out</button>
                       </form>`
                 }
               </td>
