@@ -128,7 +128,7 @@ export class SessionService {
     const id = await devices.resolve(userId, handle);
     if (id === null) return false;
     if (id === currentId && typeof owner === 'object') await owner.destroy();
-    else await devices.destroy(id);
+    else await this.endDevice(devices, id, userId);
     return true;
   }
 
@@ -138,8 +138,14 @@ export class SessionService {
     if (userId === null) return 0;
     const devices = this.deviceRegistry();
     const others = (await devices.find(userId)).filter(({ id }) => id !== currentId);
-    await Promise.all(others.map(({ id }) => devices.destroy(id)));
+    await Promise.all(others.map(({ id }) => this.endDevice(devices, id, userId)));
     return others.length;
+  }
+
+  /** Ends another device's session, reported as `session.destroyed` like a logout on that device. */
+  private async endDevice(devices: SessionDevices, id: string, userId: string): Promise<void> {
+    await devices.destroy(id);
+    this.runtime.events.emit('session.destroyed', () => ({ sessionId: id, userId }));
   }
 
   private deviceRegistry(): SessionDevices {

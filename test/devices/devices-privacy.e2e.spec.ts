@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { MemorySessionStore, Session, SessionModule, SessionOptionsError, type SessionModuleOptions } from '../../lib';
+import { MemorySessionStore, Session, SessionEvents, SessionModule, SessionOptionsError, type SessionModuleOptions } from '../../lib';
 import { resolveOptions } from '../../lib/utils/resolve-options';
 import { Browser, createTestApp, PLATFORMS, SECRET, type TestApp } from '../e2e/app';
 import { DevicesController, idOf } from './devices-app';
@@ -33,6 +33,24 @@ describe.each(PLATFORMS)('device details and privacy on %s', (platform) => {
   afterEach(async () => {
     await app?.close();
     app = undefined;
+  });
+
+  it('reports each revoked device as session.destroyed, with its user', async () => {
+    const started = await start(platform, {});
+    app = started.app;
+    const destroyed: unknown[] = [];
+    app.app.get(SessionEvents).on('session.destroyed', (event) => {
+      destroyed.push(event);
+    });
+    const [a, b, c] = [new Browser(app.url), new Browser(app.url), new Browser(app.url)];
+    for (const browser of [a, b, c]) await browser.post('/login', { user: 'ann' });
+    const handle = ((await a.get('/devices')).json as { handle: string; current: boolean }[]).find((d) => !d.current)?.handle;
+    await a.post('/devices/revoke', { handle });
+    expect(destroyed).toHaveLength(1);
+    await a.post('/devices/revoke-others');
+    expect(destroyed).toHaveLength(2);
+    expect(new Set(destroyed.map((event) => (event as { sessionId: string }).sessionId))).toEqual(new Set([idOf(b), idOf(c)]));
+    expect(destroyed.every((event) => (event as { userId: string }).userId === 'ann')).toBe(true);
   });
 
   it('stores no user agent or address unless turned on', async () => {
