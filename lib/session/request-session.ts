@@ -25,11 +25,9 @@ const messages = new WeakMap<object, RequestSession>();
  */
 export type SaveMode = 'http' | 'graphql' | 'socket';
 
-/** What every request of one application shares: its session interface and how sessions are shown. */
+/** What every request of one application shares: its session interface, CSRF tokens and events. */
 export interface SessionRuntime {
   readonly sessions: SessionInterface;
-  /** Wraps the session object users receive (the `req.session` view when `requestSession` is on). */
-  readonly present?: (session: SessionObject) => Session;
   /** Issues and checks the sessions' CSRF tokens. */
   readonly csrf: CsrfTokens;
   /** Session events; costs a property read per event when nobody listens. */
@@ -119,8 +117,7 @@ export class RequestSession implements SessionLifecycle {
         const { expired } = opened;
         if (expired) this.runtime.events.emit('session.expired', () => ({ sessionId: expired.id, userId: expired.userId }));
         this.runtime.sessions.options.metrics?.opened?.({ fresh: opened.state.origin.isNew });
-        const session = new SessionObject(opened.state, this);
-        return (this.session = this.runtime.present ? this.runtime.present(session) : session);
+        return (this.session = new SessionObject(opened.state, this));
       },
       (error: unknown) => {
         this.opening = undefined;
