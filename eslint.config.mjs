@@ -101,7 +101,7 @@ export default defineConfig(
   {
     // Entry points and child-process scripts whose stdout is their interface (a "listening"
     // line a test waits for, a JSON result a parent reads, a runner's report).
-    files: ['sample/src/*main.ts', 'test/consumers/**', 'test/package/fixtures/**'],
+    files: ['sample/src/*main.ts', 'test/consumers/**', 'test/package/fixtures/**', '.ci/*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {
