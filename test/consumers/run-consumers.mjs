@@ -9,7 +9,7 @@
 // "N passed, M failed"; exits 1 on any failure.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,10 +90,13 @@ async function packLibrary() {
     const build = await run('npm', ['run', 'build'], repo);
     if (build.status !== 0) throw new Error(`npm run build failed:\n${build.output}`);
   }
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], repo);
+  const packed = await run('npm', ['pack', '--pack-destination', work], repo);
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.output}`);
-  const json = packed.output.slice(packed.output.indexOf('['), packed.output.lastIndexOf(']') + 1);
-  const tarball = join(work, JSON.parse(json)[0].filename);
+  // The one tarball in the fresh folder: npm's --json report changed shape between npm 11 and 12.
+  const tarball = join(
+    work,
+    readdirSync(work).find((name) => name.endsWith('.tgz')),
+  );
   console.log(`packed ${tarball} (${seconds(since)})`);
   return tarball;
 }

@@ -2,19 +2,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { describeWith } from '../setup/services';
+import { CHROMIUM_ARGS } from '../sample/chromium';
 import { SampleApp } from '../sample/sample-app';
 
 const SCREENSHOT = resolve(__dirname, '../../test-output/devices.png');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * The sample's "your devices" page in Chromium: one user signed in on a laptop and a phone (two

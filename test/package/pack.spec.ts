@@ -9,13 +9,19 @@ interface PackedFile {
   path: string;
 }
 
+interface PackReport {
+  files: PackedFile[];
+}
+
 /**
  * What `npm pack` puts in the tarball, read from its dry run over the build `npm test` made
  * (`--ignore-scripts`: the real pack's `prepack` rebuilds dist/, which other specs are reading).
  */
 async function packedPaths(): Promise<string[]> {
   const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, timeout: 60_000 });
-  const [report] = JSON.parse(stdout) as [{ files: PackedFile[] }];
+  // npm 11 prints an array of reports, npm 12 an object of them keyed by package name.
+  const reports = JSON.parse(stdout) as PackReport[] | Record<string, PackReport>;
+  const [report] = Array.isArray(reports) ? reports : Object.values(reports);
   return report.files.map((file) => file.path).sort();
 }
 
