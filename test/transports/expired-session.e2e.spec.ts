@@ -4,8 +4,12 @@ import { Browser, type TestApp } from '../e2e/app';
 import { connectClient, createGatewayApp, type GatewayApp } from './gateway-app';
 import { createGraphqlApp, GRAPHQL_DRIVERS, graphqlBody } from './graphql-app';
 
-/** A validly signed cookie whose session has expired: an empty session, on every transport. */
-const LIFETIME = 1000;
+/**
+ * A validly signed cookie whose session has expired: an empty session, on every transport.
+ * Three seconds: the cookie's signed time counts whole seconds, so a 1 s lifetime could end as
+ * little as 1 s after login, before a loaded machine sends the request that checks the login.
+ */
+const LIFETIME = 3000;
 const KINDS: [name: string, store: () => MemorySessionStore | undefined][] = [
   ['cookie store', () => undefined],
   ['memory store', () => new MemorySessionStore()],
