@@ -58,7 +58,7 @@ export class CookieSessionInterface extends SessionInterface {
     if (size > COOKIE_LIMIT) {
       throw new SessionTooLargeError(size, COOKIE_LIMIT, 'Browsers drop larger cookies: keep less in the session or configure a server-side store.');
     }
-    state.markSaved(snapshot.data, now);
+    state.markSaved(snapshot, now);
     opened.resign = false;
     this.options.metrics?.saved?.({ kind: 'cookie' });
     return this.cookie.set(request, response, value, permanent, now);

@@ -85,7 +85,7 @@ export class ServerSessionInterface extends SessionInterface {
       this.checkSize(snapshot.data);
       const write: SessionWrite = { create: true, set: snapshot.data, unset: [], ...this.times(state, now), userId };
       await this.admit(userId, id, () => this.write(id, write));
-      state.markSaved(snapshot.data, now);
+      state.markSaved(snapshot, now);
       return this.cookie.set(request, response, this.signer.sign(id), permanent, now);
     }
 
@@ -103,7 +103,7 @@ export class ServerSessionInterface extends SessionInterface {
           this.forget(state, now);
           return false;
         }
-        state.markSaved(snapshot.data, now);
+        state.markSaved(snapshot, now);
       }
       resign ||= refresh;
     }
@@ -134,7 +134,7 @@ export class ServerSessionInterface extends SessionInterface {
     opened.resign = false;
     if (outcome === 'saved') {
       const permanent = state.permanent;
-      state.markSaved(snapshot.data, now);
+      state.markSaved(snapshot, now);
       return this.cookie.set(request, response, this.signedCookie(opened, id), permanent, now);
     }
     // 'deleted': this save emptied the session, so its cookie goes. 'missing': another request

@@ -29,6 +29,10 @@ export interface SessionSnapshot {
   set: StoredData;
   /** Keys removed since loading. */
   unset: string[];
+  /** The state's revision when the snapshot was taken: later changes are not in it. */
+  revision: number;
+  /** The identity it was taken under (a destroy or regenerate replaces it). */
+  origin: SessionOrigin;
 }
 
 /** True when a snapshot holds anything to write. */
@@ -47,8 +51,10 @@ export class SessionState {
   origin: SessionOrigin;
   private baseline: StoredData;
   private readonly values = new Map<string, unknown>();
-  /** Keys given a value by `write` (not only read) since loading. */
-  private readonly written = new Set<string>();
+  /** Keys given a value by `write` (not only read) since loading, with the revision of their last write. */
+  private readonly written = new Map<string, number>();
+  /** Counts writes and removals, so a save knows which changes came after its snapshot. */
+  private revision = 0;
   private readonly removed = new Set<string>();
   /** A save was asked for with `modified = true`. */
   forceSave = false;
@@ -84,17 +90,19 @@ export class SessionState {
 
   write(key: string, value: unknown): void {
     this.values.set(key, value);
-    this.written.add(key);
+    this.written.set(key, ++this.revision);
     this.removed.delete(key);
   }
 
   remove(key: string): void {
+    this.revision++;
     this.values.delete(key);
     this.written.delete(key);
     if (Object.hasOwn(this.baseline, key)) this.removed.add(key);
   }
 
   removeAll(): void {
+    this.revision++;
     this.values.clear();
     this.written.clear();
     for (const key of Object.keys(this.baseline)) this.removed.add(key);
@@ -131,19 +139,34 @@ export class SessionState {
       if (!Object.hasOwn(this.baseline, key) || !sameEncoding(encoded, this.baseline[key])) (set ??= {})[key] = encoded;
     }
     const unset = this.removed.size === 0 ? [] : [...this.removed].filter((key) => Object.hasOwn(this.baseline, key));
-    if (!set && unset.length === 0) return { data: this.baseline, set: {}, unset };
+    const { revision, origin } = this;
+    if (!set && unset.length === 0) return { data: this.baseline, set: {}, unset, revision, origin };
     const data: StoredData = {};
     for (const key of Object.keys(this.baseline)) if (!this.removed.has(key)) data[key] = this.baseline[key];
     Object.assign(data, encodedValues);
-    return { data, set: set ?? {}, unset };
+    return { data, set: set ?? {}, unset, revision, origin };
   }
 
-  /** After a successful save: what was saved becomes the new baseline. */
-  markSaved(data: StoredData, touchedAt: number): void {
-    this.baseline = data;
-    this.values.clear();
-    this.written.clear();
-    this.removed.clear();
+  /**
+   * After a successful save: what was saved becomes the new baseline. Changes made while the save
+   * was in flight (an event stream's next event, a socket's next message, a write after an
+   * unawaited `save()`) are not in it and stay pending for the next save; a save that finishes
+   * after a destroy or regenerate leaves the new identity alone.
+   */
+  markSaved(snapshot: SessionSnapshot, touchedAt: number): void {
+    if (snapshot.origin !== this.origin) return;
+    if (snapshot.revision === this.revision) {
+      this.baseline = snapshot.data;
+      this.values.clear();
+      this.written.clear();
+      this.removed.clear();
+    } else {
+      const present = new Set(this.keys());
+      this.baseline = snapshot.data;
+      for (const [key, revision] of this.written) if (revision <= snapshot.revision) this.written.delete(key);
+      this.removed.clear();
+      for (const key of Object.keys(snapshot.data)) if (!present.has(key)) this.removed.add(key);
+    }
     this.forceSave = false;
     this.regenerated = false;
     this.origin = { ...this.origin, isNew: false, touchedAt };

@@ -212,3 +212,37 @@ describe('the server session interface when the record vanished meanwhile', () =
     expect(store.size).toBe(0);
   });
 });
+
+/**
+ * A save takes a snapshot, then waits for the store. An event stream's next event, a socket's next
+ * message or a write after an unawaited `save()` can change the session in that time: the change
+ * is not in the snapshot, and the next save must still write it (it once was marked saved with it).
+ */
+describe('the server session interface when the session changes while a save is in flight', () => {
+  it('keeps writes and removals made during the save for the next save', async () => {
+    const store = new MemorySessionStore();
+    const sessions = new ServerSessionInterface(resolveOptions({ secret: SECRET, store }), store);
+    const first = await cycle(sessions, undefined, (opened) => {
+      write('step', 0)(opened);
+      write('keep', 'me')(opened);
+      write('drop', 'me')(opened);
+    });
+    const id = first.opened.state.origin.id!;
+    const req = request(cookieOf(first));
+    const res = new ServerResponse(req);
+    const opened = await sessions.open(req);
+    write('step', 1)(opened);
+    const saving = sessions.save(opened, req, res);
+    // The store has not answered yet: these are not in the save under way.
+    write('step', 2)(opened);
+    write('late', true)(opened);
+    opened.state.remove('drop');
+    await saving;
+    expect((await store.get(id))?.data).toEqual({ step: 1, keep: 'me', drop: 'me' });
+    expect(opened.state.read('step')).toBe(2);
+    expect(opened.state.has('drop')).toBe(false);
+    await sessions.save(opened, req, res);
+    expect((await store.get(id))?.data).toEqual({ step: 2, keep: 'me', late: true });
+    expect(opened.state.snapshot().set).toEqual({});
+  });
+});
