@@ -23,6 +23,37 @@ const NEST_SESSION_STORES = [
 
 const on = (platform) => (platform === 'express' ? 'Express' : 'Fastify');
 
+/** `client: 'plain'`: each Redis client of the contender is `new Redis(options)` (see above). */
+function plainClientContenders() {
+  const plain = { store: 'redis', backend: 'redis', client: 'plain', scenarios: ALL, core: ['read', 'write', 'new'] };
+  return [
+    ...['express', 'fastify'].map((platform) => ({
+      ...plain,
+      id: `nest-session/redis-plain/${platform}`,
+      label: `nest-session, Redis, client new Redis() (${on(platform)})`,
+      family: 'nest-session',
+      kind: 'nest-session',
+      platform,
+    })),
+    {
+      ...plain,
+      id: 'express-session/redis-plain/express',
+      label: 'express-session + connect-redis, client new Redis() (Express)',
+      family: 'other',
+      kind: 'express-session',
+      platform: 'express',
+    },
+    {
+      ...plain,
+      id: 'fastify-session/redis-plain/fastify',
+      label: '@fastify/session + connect-redis, client new Redis() (Fastify)',
+      family: 'other',
+      kind: 'fastify-session',
+      platform: 'fastify',
+    },
+  ];
+}
+
 const CONTENDERS = [
   ...NEST_SESSION_STORES.flatMap(({ store, backend, label, variant, core }) =>
     ['express', 'fastify'].map((platform) => ({
@@ -95,6 +126,10 @@ const CONTENDERS = [
     scenarios: ALL,
     core: [],
   },
+  // The Redis client as the README passes it and as apps create it: `new Redis()`, no
+  // auto-pipelining. nest-session's store then pipelines through a duplicate of it; connect-redis
+  // uses it as given. Held against each other (target 3 pairs plain with plain).
+  ...plainClientContenders(),
   ...['express', 'fastify'].flatMap((platform) => [
     {
       id: `limit/bare/${platform}`,

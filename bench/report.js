@@ -154,7 +154,8 @@ function targetChecks(report) {
     });
   }
   for (const c of redisOurs) {
-    const reference = PEERS[c.platform];
+    // Plain clients against plain clients: the peer's same client setup.
+    const reference = c.client === 'plain' ? PEERS[c.platform].replace('/redis/', '/redis-plain/') : PEERS[c.platform];
     for (const scenario of ['read', 'write', 'new']) {
       const m = med(report, scenario, c.id);
       const ref = med(report, scenario, reference);

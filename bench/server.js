@@ -101,10 +101,11 @@ function bareRoutes() {
 /**
  * The Redis client of the hand-written routes and of connect-redis: the same options as the
  * client nest-session's store creates for itself (autopipelining on), so every contender talks
- * to Redis the same way.
+ * to Redis the same way; for the plain-client contenders, `new Redis(options)` as apps write it.
  */
 function redisClient() {
   const { Redis } = stackRequire('ioredis');
+  if (contender.client === 'plain') return new Redis({ ...config.REDIS });
   return new Redis({ ...config.REDIS, lazyConnect: false, enableAutoPipelining: config.AUTOPIPELINING });
 }
 
@@ -172,6 +173,8 @@ async function nestSessionStore(store) {
     }
     case 'redis': {
       const RedisSessionStore = loadExport('RedisSessionStore');
+      // The README's wiring: your client; a plain one is pipelined through the store's duplicate.
+      if (contender.client === 'plain') return new RedisSessionStore({ client: redisClient(), prefix: config.PREFIXES.nestSession });
       return new RedisSessionStore({ connection: { ...config.REDIS }, prefix: config.PREFIXES.nestSession });
     }
     case 'typeorm': {

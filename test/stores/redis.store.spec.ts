@@ -37,6 +37,17 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     expect(await h.store.get(id)).toEqual({ data, createdAt: 1000, touchedAt: 2000 });
   });
 
+  it('saves and removes more keys in one call than Lua can unpack at once (batched HSET and HDEL)', async () => {
+    const id = newId();
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    expect(await h.store.save(id, write(many, { create: true }))).toBe('saved');
+    expect((await h.store.get(id))?.data).toEqual(many);
+    const unset = Object.keys(many).filter((key) => key !== 'k4999');
+    expect(await h.store.save(id, write({ added: true }, { unset }))).toBe('saved');
+    expect((await h.store.get(id))?.data).toEqual({ k4999: 4999, added: true });
+    expect(await h.raw.hlen(`${h.prefix}{${id}}`)).toBe(4);
+  });
+
   it('touch changes touchedAt and PTTL only', async () => {
     const id = newId();
     await h.store.save(id, write({ a: 1 }, { create: true, ttl: 5000 }));
@@ -89,6 +100,34 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     expect(() => new RedisSessionStore({ connection: {}, prefix: 'app:{x}:' })).toThrow(SessionOptionsError);
     expect(() => new RedisSessionStore({})).toThrow(SessionOptionsError);
     expect(() => new RedisSessionStore({ client: h.raw, connection: {} })).toThrow(SessionOptionsError);
+  });
+
+  it('sends its commands through a pipelining duplicate of a plain client, and closes only that duplicate', async () => {
+    const name = `nest-session-plain-${newId()
+      .slice(0, 8)
+      .replace(/[^A-Za-z0-9]/g, 'x')}`;
+    const connections = async () => ((await h.raw.client('LIST')) as string).split('\n').filter((line) => line.includes(`name=${name} `));
+    const client = new Redis({ host: '127.0.0.1', port: 6379, connectionName: name });
+    await client.ping();
+    const store = new RedisSessionStore({ client, prefix: h.prefix });
+    const id = newId();
+    await store.save(id, write({ n: 1 }, { create: true }));
+    expect(await Promise.all([1, 2, 3].map(() => store.get(id)))).toEqual([1, 2, 3].map(() => expect.objectContaining({ data: { n: 1 } })));
+    const open = await connections();
+    expect(open).toHaveLength(2);
+    // The app's own client ran only its PING; the store's commands went through the duplicate.
+    expect(open.filter((line) => line.includes(' cmd=ping '))).toHaveLength(1);
+    expect(client.options.enableAutoPipelining).toBe(false);
+    await store.close();
+    expect(await connections()).toHaveLength(1);
+    expect(await client.ping()).toBe('PONG');
+
+    const asIs = new RedisSessionStore({ client, prefix: h.prefix, autoPipelining: false });
+    expect(await asIs.get(id)).toMatchObject({ data: { n: 1 } });
+    expect(await connections()).toHaveLength(1);
+    await asIs.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
   });
 
   it('leaves a client it was given open, and closes the one it created', async () => {

@@ -16,6 +16,12 @@ export interface RedisClientLike {
   time(): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
+  /** A new client with this one's settings (ioredis `duplicate`; a Cluster's takes startup nodes first). */
+  duplicate?(...args: unknown[]): RedisClientLike;
+  /** True on an ioredis `Cluster`. */
+  readonly isCluster?: boolean;
+  /** ioredis keeps the client's options here; read for `enableAutoPipelining`. */
+  readonly options?: { enableAutoPipelining?: boolean };
   on(event: string, listener: (...args: any[]) => void): unknown;
 }
 

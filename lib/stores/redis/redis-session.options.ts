@@ -4,9 +4,8 @@ import type { RedisClientLike, RedisClusterNode, RedisClusterOptions, RedisConne
 export interface RedisSessionStoreOptions {
   /**
    * An ioredis client you created: standalone, Sentinel (`{ sentinels, name }`) or `Cluster`.
-   * The store never closes it, and uses it with your retry and queue settings. Create it with
-   * `enableAutoPipelining: true`: concurrent requests then share network writes, which saves
-   * client CPU on every call.
+   * The store never closes it. Without `enableAutoPipelining`, the store sends its commands
+   * through a duplicate of it that pipelines (see {@link autoPipelining}).
    * @default undefined
    */
   client?: RedisClientLike;
@@ -22,6 +21,16 @@ export interface RedisSessionStoreOptions {
    * @default undefined
    */
   cluster?: { nodes: RedisClusterNode[]; options?: RedisClusterOptions };
+  /**
+   * With a `client` whose `enableAutoPipelining` is off (ioredis' default, and `new Redis()`):
+   * `true` sends the store's commands through `client.duplicate({ enableAutoPipelining: true })`,
+   * one more connection (a Cluster: one per node) with your client's settings otherwise, which
+   * the store owns and closes in `close()`; under load, concurrent requests then share network
+   * writes, which halves the client CPU of a call. `false` uses your client as it is. A client
+   * that already pipelines, and the clients the store creates, are always used as they are.
+   * @default true
+   */
+  autoPipelining?: boolean;
   /**
    * Prefix of every key. A session lives in the hash `<prefix>{<id>}`, a user index in the sorted
    * set `<prefix>user:{<userId>}`. Braces are refused: they would change Cluster hash slots.

@@ -43,11 +43,21 @@ end
  * `now + 2 * ttl` and retries. So at most one save or touch in `ttl / 2` pays extra round trips.
  */
 const INDEX_CHECK = `
-local function needs_index(key, user, stored, ixuser, ixuntil, now, ttl)
+local function needs_index(user, stored, stored_until, ixuser, ixuntil, now, ttl)
   local until_ = 0
-  if user == stored then until_ = tonumber(redis.call('hget', key, '${META.indexedUntil}') or '0') end
+  if user == stored then until_ = tonumber(stored_until or '0') end
   if ixuser == user then until_ = math.max(until_, tonumber(ixuntil)) end
   return now + ttl * 1.5 > until_, until_
+end
+`;
+
+/**
+ * Calls a variadic hash command with a slice of ARGV (or of a table) in batches: Lua's unpack
+ * has a stack limit of a few thousand values, and a session can change more keys than that.
+ */
+const BATCHED = `
+local function batched(command, key, list, from, to)
+  for i = from, to, 2000 do redis.call(command, key, unpack(list, i, math.min(i + 1999, to))) end
 end
 `;
 
@@ -57,12 +67,15 @@ end
  * pairs (field, value), then the fields to unset. Returns `{outcome, previous owner}` where outcome
  * is 'saved', 'deleted', 'missing' or 'extend' (nothing written; index the returned user first).
  */
-const SAVE = `${DEADLINE_CHECK}${INDEX_CHECK}
+const SAVE = `${DEADLINE_CHECK}${INDEX_CHECK}${BATCHED}
 local key = KEYS[1]
-if redis.call('exists', key) == 0 and ARGV[1] ~= '1' then return {'missing'} end
+-- Every record has meta:createdAt; one read gives existence, owner and index horizon.
+local meta = redis.call('hmget', key, '${META.createdAt}', '${META.userId}', '${META.indexedUntil}')
+local exists = meta[1] or redis.call('exists', key) == 1
+if not exists and ARGV[1] ~= '1' then return {'missing'} end
 local ttl, now, nset = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[10])
 local unset_from = 11 + 2 * nset
-local stored = redis.call('hget', key, '${META.userId}')
+local stored = meta[2]
 
 -- Decided before any write, so that an 'extend' answer leaves the record untouched.
 if nset == 0 then
@@ -82,19 +95,21 @@ if ARGV[6] == 'set' then user = ARGV[7] elseif ARGV[6] == 'clear' then user = fa
 local until_ = 0
 if user then
   local short
-  short, until_ = needs_index(key, user, stored, ARGV[8], ARGV[9], now, ttl)
+  short, until_ = needs_index(user, stored, meta[3], ARGV[8], ARGV[9], now, ttl)
   if short then return {'extend', user} end
 end
 
-for i = 11, unset_from - 1, 2 do redis.call('hset', key, ARGV[i], ARGV[i + 1]) end
-for i = unset_from, #ARGV do redis.call('hdel', key, ARGV[i]) end
-redis.call('hsetnx', key, '${META.createdAt}', ARGV[2])
-redis.call('hset', key, '${META.touchedAt}', ARGV[3])
+-- One HSET for the changed keys and the metadata, one HDEL for what goes.
+local fields = {'${META.touchedAt}', ARGV[3]}
+if not meta[1] then fields[#fields + 1] = '${META.createdAt}'; fields[#fields + 1] = ARGV[2] end
 if user then
-  redis.call('hset', key, '${META.userId}', user, '${META.indexedUntil}', string.format('%d', until_))
-else
-  redis.call('hdel', key, '${META.userId}', '${META.indexedUntil}')
+  fields[#fields + 1] = '${META.userId}'; fields[#fields + 1] = user
+  fields[#fields + 1] = '${META.indexedUntil}'; fields[#fields + 1] = string.format('%d', until_)
 end
+redis.call('hset', key, unpack(fields))
+if nset > 0 then batched('hset', key, ARGV, 11, unset_from - 1) end
+if unset_from <= #ARGV then batched('hdel', key, ARGV, unset_from, #ARGV) end
+if stored and not user then redis.call('hdel', key, '${META.userId}', '${META.indexedUntil}') end
 redis.call('pexpire', key, ARGV[4])
 return {'saved', stored}
 `;
@@ -106,12 +121,17 @@ return {'saved', stored}
  */
 const TOUCH = `${DEADLINE_CHECK}${INDEX_CHECK}
 local key = KEYS[1]
-if redis.call('exists', key) == 0 then return 0 end
-local user = redis.call('hget', key, '${META.userId}')
+local meta = redis.call('hmget', key, '${META.createdAt}', '${META.userId}', '${META.indexedUntil}')
+if not meta[1] and redis.call('exists', key) == 0 then return 0 end
+local user = meta[2]
 if user then
-  local short, until_ = needs_index(key, user, user, ARGV[4], ARGV[5], tonumber(ARGV[3]), tonumber(ARGV[2]))
+  local short, until_ = needs_index(user, user, meta[3], ARGV[4], ARGV[5], tonumber(ARGV[3]), tonumber(ARGV[2]))
   if short then return user end
-  if ARGV[4] == user then redis.call('hset', key, '${META.indexedUntil}', string.format('%d', until_)) end
+  if ARGV[4] == user then
+    redis.call('hset', key, '${META.touchedAt}', ARGV[1], '${META.indexedUntil}', string.format('%d', until_))
+    redis.call('pexpire', key, ARGV[2])
+    return 1
+  end
 end
 redis.call('hset', key, '${META.touchedAt}', ARGV[1])
 redis.call('pexpire', key, ARGV[2])

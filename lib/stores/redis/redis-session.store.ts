@@ -4,7 +4,7 @@ import { SessionStore } from '../session-store';
 import { resolveClient } from '../shared/owned-client';
 import { checkSessionId, isSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
-import { createRedisClient } from './redis-client';
+import { createRedisClient, pipeliningDuplicate } from './redis-client';
 import { lockRedisKey } from './redis-user-lock';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
@@ -36,7 +36,10 @@ const MAX_INDEX_ROUNDS = 3;
  */
 export class RedisSessionStore extends SessionStore {
   private readonly client: RedisClientLike;
+  /** The store closes its client: one it created, or the pipelining duplicate of yours. */
   private readonly owned: boolean;
+  /** A client the store created: refused at once while it reconnects (yours keeps your queue settings). */
+  private readonly failFast: boolean;
   private readonly prefix: string;
   private timeout = DEFAULT_STORE_TIMEOUT;
   private readonly clock = new RedisClock(() => this.live());
@@ -46,9 +49,11 @@ export class RedisSessionStore extends SessionStore {
     this.prefix = options.prefix ?? 'session:';
     if (/[{}]/.test(this.prefix)) throw new SessionOptionsError(`RedisSessionStore prefix "${this.prefix}" must not contain "{" or "}": they set the Cluster hash slot.`);
     const { connection, cluster } = options;
-    ({ client: this.client, owned: this.owned } = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () =>
-      createRedisClient(options),
-    ));
+    const resolved = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () => createRedisClient(options));
+    const duplicate = resolved.owned || options.autoPipelining === false ? undefined : pipeliningDuplicate(resolved.client);
+    this.client = duplicate ?? resolved.client;
+    this.owned = resolved.owned || duplicate !== undefined;
+    this.failFast = resolved.owned;
   }
 
   /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */
@@ -144,7 +149,7 @@ export class RedisSessionStore extends SessionStore {
     return lockRedisKey(() => this.live(), `${this.userKey(userId)}:lock`, this.timeout);
   }
 
-  /** Closes the client if the store created it; a client passed in is left open. */
+  /** Closes the client if the store created it (or the duplicate it made of yours); a client passed in is left open. */
   override async close(): Promise<void> {
     if (!this.owned) return;
     if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
@@ -184,7 +189,7 @@ export class RedisSessionStore extends SessionStore {
    */
   private live(): RedisClientLike {
     const status = this.client.status;
-    if (this.owned && (status === 'reconnecting' || status === 'close' || status === 'end')) {
+    if (this.failFast && (status === 'reconnecting' || status === 'close' || status === 'end')) {
       throw new SessionStoreDisconnectedError(`Redis is unreachable (client ${status})`);
     }
     return this.client;
