@@ -34,15 +34,15 @@ export function armGraphqlCommit(state: RequestSession): SessionTransportError |
   if (!response || isFastifyReply(response) || own[HELD]) return undefined;
   own[HELD] = true;
   const queue: [method: (typeof SENDING)[number], args: unknown[]][] = [];
-  const release = () => {
-    for (const method of SENDING) Reflect.deleteProperty(own, method);
-  };
+  // The wrappers stay after the commit and pass calls straight through: deleting own properties
+  // would turn the response into a slow, dictionary-mode object for the rest of its life.
+  let held = true;
   const replay = () => {
-    release();
+    held = false;
     for (const [method, args] of queue) (own[method] as (...a: unknown[]) => unknown).apply(response, args);
   };
   const fail = (error: unknown) => {
-    release();
+    held = false;
     const { status, body } = commitFailure(error);
     response.statusCode = status;
     response.removeHeader('content-length');
@@ -50,7 +50,9 @@ export function armGraphqlCommit(state: RequestSession): SessionTransportError |
     response.end(body);
   };
   for (const method of SENDING) {
+    const original = own[method] as (...a: unknown[]) => unknown;
     own[method] = (...args: unknown[]) => {
+      if (!held) return original.apply(response, args);
       if (queue.push([method, args]) === 1) state.commit().then(replay, fail);
       return method === 'write' ? true : response;
     };
