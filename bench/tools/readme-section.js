@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { listStacks } = require('../stack');
-const { summaryTable, targets, stackLine, duplicateSection, multiSection } = require('../report');
+const { summaryTable, targets, stackLine, duplicateSection, multiSection, graphqlSection, securitySection } = require('../report');
 
 const results = process.argv[2] ? path.resolve(process.argv[2]) : path.join(__dirname, '..', 'results');
 const out = [];
@@ -28,6 +28,9 @@ for (const { name } of listStacks()) {
   out.push(`Targets on ${stackLine(report).replace(/ \(stack.*\)$/, '')}:`, '', ...targets(report), '');
   out.push(`Duplicate cookies:`, '', ...duplicateSection(report).slice(2), '');
   out.push(`Multi-process:`, '', ...multiSection(report).slice(2), '');
+  // The opt-in parts, when this run had them (BENCH_GRAPHQL=1, BENCH_SECURITY=1).
+  if (report.results['gql-read'] || report.results['gql-write']) out.push('GraphQL:', '', ...graphqlSection(report), '');
+  if (report.results['csrf-post'] || report.results.login) out.push('CSRF and events:', '', ...securitySection(report), '');
 }
 console.log(out.join('\n'));
 
