@@ -9,17 +9,41 @@
 const ALL = ['none', 'read', 'write', 'new'];
 
 /**
+ * Opt-in parts, each behind its own flag (see OPT_IN): a contender's `optIn[part]` lists the
+ * scenarios it joins when that part is on, whatever BENCH_FULL says.
+ */
+const OPT_IN = { graphql: 'BENCH_GRAPHQL', security: 'BENCH_SECURITY' };
+/** The security part: the events contender against the plain one on these (no event fires on `write`). */
+const EVENT_SCENARIOS = ['write', 'new', 'login'];
+
+/**
  * `scenarios`: where the contender runs with BENCH_FULL=1. `core`: where it runs by default (the
  * set that checks the targets of the request-path issue and fits in the default run's time).
  */
 const NEST_SESSION_STORES = [
   { store: 'cookie', backend: 'cookie', label: 'cookie store', core: ['dupcookie'] },
   { store: 'memory', backend: 'memory', label: 'memory store', core: [] },
-  { store: 'redis', backend: 'redis', label: 'Redis', core: [...ALL, 'dupcookie'] },
+  // With BENCH_SECURITY=1 it is also the csrf-off and no-listener side of the security part.
+  { store: 'redis', backend: 'redis', label: 'Redis', core: [...ALL, 'dupcookie'], optIn: { security: ['csrf-post', ...EVENT_SCENARIOS] } },
   { store: 'typeorm', backend: 'postgres', label: 'TypeORM/PostgreSQL', core: [] },
   // The same Redis store with `asyncContext: true`: what AsyncLocalStorage costs per request.
   { store: 'redis', backend: 'redis', label: 'Redis, asyncContext on', variant: 'ctx', core: [] },
+  // The security part (BENCH_SECURITY=1): the global CSRF check on, and one SessionEvents listener.
+  { store: 'redis', backend: 'redis', label: 'Redis, csrf: true', variant: 'csrf', core: [], scenarios: [], optIn: { security: ['csrf-post'] } },
+  { store: 'redis', backend: 'redis', label: 'Redis, one event listener', variant: 'events', core: [], scenarios: [], optIn: { security: EVENT_SCENARIOS } },
 ];
+
+/** The GraphQL stacks of the GraphQL part: Apollo on Express, Mercurius on Fastify. */
+const GRAPHQL_DRIVERS = [
+  { driver: 'apollo', platform: 'express', name: 'Apollo on Express' },
+  { driver: 'mercurius', platform: 'fastify', name: 'Mercurius on Fastify' },
+];
+const GRAPHQL_SCENARIOS = ['gql-read', 'gql-write'];
+/** The packages a GraphQL contender loads from the stack, by driver. */
+const GRAPHQL_PACKAGES = {
+  apollo: ['graphql', '@nestjs/graphql', '@nestjs/apollo', '@apollo/server', '@as-integrations/express5'],
+  mercurius: ['graphql', '@nestjs/graphql', '@nestjs/mercurius', 'mercurius'],
+};
 
 const on = (platform) => (platform === 'express' ? 'Express' : 'Fastify');
 
@@ -55,20 +79,70 @@ function plainClientContenders() {
 }
 
 const CONTENDERS = [
-  ...NEST_SESSION_STORES.flatMap(({ store, backend, label, variant, core }) =>
+  ...NEST_SESSION_STORES.flatMap(({ store, backend, label, variant, core, scenarios, optIn }) =>
     ['express', 'fastify'].map((platform) => ({
       id: `nest-session/${variant ? `${store}-${variant}` : store}/${platform}`,
+      variant,
       asyncContext: variant === 'ctx' ? true : undefined,
+      csrf: variant === 'csrf' ? true : undefined,
+      listener: variant === 'events' ? true : undefined,
       label: `nest-session, ${label} (${on(platform)})`,
       family: 'nest-session',
       kind: 'nest-session',
       store,
       backend,
       platform,
-      scenarios: [...ALL, 'dupcookie'],
+      scenarios: scenarios ?? [...ALL, 'dupcookie'],
       core,
+      optIn,
     })),
   ),
+  // The GraphQL part (BENCH_GRAPHQL=1): Apollo on Express, Mercurius on Fastify, each with
+  // nest-session + Redis, the platform's other session library + connect-redis, and no session.
+  ...GRAPHQL_DRIVERS.flatMap(({ driver, platform, name }) => [
+    {
+      id: `nest-session/redis-${driver}/${platform}`,
+      label: `nest-session, Redis, GraphQL ${name}`,
+      family: 'nest-session',
+      kind: 'nest-session',
+      graphql: driver,
+      variant: driver,
+      store: 'redis',
+      backend: 'redis',
+      platform,
+      scenarios: [],
+      core: [],
+      optIn: { graphql: GRAPHQL_SCENARIOS },
+    },
+    {
+      id: platform === 'express' ? `express-session/redis-${driver}/express` : `fastify-session/redis-${driver}/fastify`,
+      label: `${platform === 'express' ? 'express-session' : '@fastify/session'} + connect-redis, GraphQL ${name}`,
+      family: 'other',
+      kind: platform === 'express' ? 'express-session' : 'fastify-session',
+      graphql: driver,
+      variant: driver,
+      store: 'redis',
+      backend: 'redis',
+      platform,
+      scenarios: [],
+      core: [],
+      optIn: { graphql: GRAPHQL_SCENARIOS },
+    },
+    {
+      id: `limit/graphql-${driver}/${platform}`,
+      label: `limit: GraphQL ${name}, no session`,
+      family: 'limit',
+      kind: 'bare',
+      graphql: driver,
+      variant: driver,
+      store: 'none',
+      backend: 'none',
+      platform,
+      scenarios: [],
+      core: [],
+      optIn: { graphql: GRAPHQL_SCENARIOS },
+    },
+  ]),
   {
     id: 'express-session/redis/express',
     label: 'express-session + connect-redis (Express)',
@@ -180,9 +254,13 @@ const CONTENDERS = [
   ]),
 ];
 
+const GRAPHQL_REQUEST = { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' } };
+
 /**
  * The scenarios. `cookie`: true sends each connection a session cookie created before the run;
- * 'duplicates' sends the hostile header of the duplicate-cookie case instead.
+ * 'duplicates' sends the hostile header of the duplicate-cookie case instead. `method`, `body`
+ * and `headers` default to a GET with no body; `token` adds the connection's CSRF token in an
+ * `X-CSRF-Token` header (fetched from `GET /token` with its cookie before the run).
  */
 const SCENARIOS = [
   { id: 'none', path: '/none', cookie: true, label: '(a) route that does not use the session', short: 'no session use' },
@@ -196,7 +274,53 @@ const SCENARIOS = [
     label: '(e) hostile: 1,053 copies of `session=a.b.c` in one Cookie header, route reads the session',
     short: 'duplicate cookies',
   },
+  // The GraphQL part (`part`: the opt-in part the scenario belongs to; the summary table leaves these out).
+  {
+    id: 'gql-read',
+    part: 'graphql',
+    ...GRAPHQL_REQUEST,
+    body: JSON.stringify({ query: '{ read }' }),
+    cookie: true,
+    label: '(f) GraphQL query reading one session key: `POST /graphql` `{ read }`',
+    short: 'GraphQL read',
+  },
+  {
+    id: 'gql-write',
+    part: 'graphql',
+    ...GRAPHQL_REQUEST,
+    body: JSON.stringify({ query: 'mutation { write }' }),
+    cookie: true,
+    label: '(g) GraphQL mutation writing one session key: `POST /graphql` `mutation { write }`',
+    short: 'GraphQL write',
+  },
+  // The security part. `login` stays last: its regenerate() ends the sessions of the cookies sent.
+  {
+    id: 'csrf-post',
+    part: 'security',
+    method: 'POST',
+    path: '/write',
+    cookie: true,
+    token: true,
+    label: '(h) `POST /write` with the session cookie and a valid `X-CSRF-Token`, the route writes one key',
+    short: 'POST with CSRF token',
+  },
+  {
+    id: 'login',
+    part: 'security',
+    path: '/login',
+    cookie: true,
+    label: '(i) login: `regenerate()` then write one key (`session.regenerated` fires)',
+    short: 'login (regenerate)',
+  },
 ];
+
+/**
+ * How a contender's sessions are made before the run (the request a browser's first visit
+ * sends, keeping the Set-Cookie): `GET /write`, or the write mutation for GraphQL apps.
+ */
+function createRequest(contender) {
+  return contender.graphql ? { ...GRAPHQL_REQUEST, body: JSON.stringify({ query: 'mutation { write }' }) } : { method: 'GET', path: '/write' };
+}
 
 /** The duplicate-cookie header: as many copies as fit in Node's default 16 KiB header limit. */
 const DUPLICATE_COOKIE_HEADER = Array(1053).fill('session=a.b.c').join('; ');
@@ -264,4 +388,4 @@ function findContender(id) {
   return found;
 }
 
-module.exports = { CONTENDERS, SCENARIOS, PROBES, MULTI, DUPLICATE_COOKIE_HEADER, findContender };
+module.exports = { CONTENDERS, SCENARIOS, PROBES, MULTI, OPT_IN, GRAPHQL_PACKAGES, DUPLICATE_COOKIE_HEADER, createRequest, findContender };

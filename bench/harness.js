@@ -5,6 +5,7 @@ const path = require('node:path');
 const { stackRequire } = require('./stack');
 const autocannon = stackRequire('autocannon');
 const config = require('./config');
+const { createRequest, DUPLICATE_COOKIE_HEADER } = require('./contenders');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,26 +73,47 @@ class Server {
     });
   }
 
-  /** Creates sessions the way a browser would: a cookie-less request to /write, keeping Set-Cookie. */
+  /**
+   * Creates sessions the way a browser would: the contender's first-visit request with no cookie
+   * (`GET /write`, or the write mutation of a GraphQL app; `createRequest` in contenders.js),
+   * keeping Set-Cookie.
+   */
   async createSessions(count) {
     const cookies = [];
+    const { method, path: route, headers, body } = createRequest(this.contender);
+    const send = async () => {
+      const response = await fetch(`${this.url}${route}`, { method, headers, body, signal: AbortSignal.timeout(5000) });
+      await response.text();
+      return response;
+    };
     // A store still connecting answers 503 (a busy machine can make the first connect time out
     // and retry): keep asking for up to 30 s before giving up on the contender.
     const deadline = Date.now() + 30_000;
     for (let i = 0; i < count; i++) {
-      let response = await fetch(`${this.url}/write`, { signal: AbortSignal.timeout(5000) });
-      await response.text();
+      let response = await send();
       while (response.status === 503 && Date.now() < deadline) {
         await sleep(250);
-        response = await fetch(`${this.url}/write`, { signal: AbortSignal.timeout(5000) });
-        await response.text();
+        response = await send();
       }
-      if (response.status !== 200) throw new Error(`${this.contender.id}: /write answered ${response.status}`);
+      if (response.status !== 200) throw new Error(`${this.contender.id}: ${method} ${route} answered ${response.status}`);
       const pairs = response.headers.getSetCookie().map((header) => header.split(';')[0]);
       if (pairs.length > 0) cookies.push(pairs.join('; '));
     }
     this.cookies = cookies;
     return cookies;
+  }
+
+  /** A CSRF token for each session, from `GET /token` with its cookie (nest-session contenders). */
+  async fetchTokens() {
+    const tokens = [];
+    for (const cookie of this.cookies) {
+      const response = await fetch(`${this.url}/token`, { headers: { cookie }, signal: AbortSignal.timeout(5000) });
+      const token = await response.text();
+      if (response.status !== 200 || !/^[\w-]{91}$/.test(token)) throw new Error(`${this.contender.id}: GET /token answered ${response.status} ${token.slice(0, 100)}`);
+      tokens.push(token);
+    }
+    this.tokens = tokens;
+    return tokens;
   }
 
   async stop() {
@@ -114,29 +136,50 @@ function percentile(sorted, p) {
 }
 
 /**
- * One load run with autocannon, in this process. `cookies` gives each connection its own
- * session; `pickCookie` instead picks one per request (the scale runs). Latencies are recorded
- * here from autocannon's per-response event (autocannon's own histogram keeps whole
- * milliseconds), with their completion time so a window can be cut out (the prune run).
- * `url` may be a list: autocannon then hands the connections out to them in turn (connection i
- * goes to url i mod n), which is how the multi-process part puts 2 app processes behind one load.
+ * What a scenario sends to a server: method, path, body and the headers, the same for every
+ * connection (`headers`) or one set per connection (`clientHeaders`: its session cookie, and its
+ * CSRF token when the scenario sends one).
  */
-function load({ url, path: route, duration, connections, cookies = [], pickCookie, onStart, maxDuration }) {
+function requestOf(scenario, server) {
+  const headers = scenario.headers ?? {};
+  let clientHeaders = [];
+  if (scenario.cookie === 'duplicates') clientHeaders = [{ cookie: DUPLICATE_COOKIE_HEADER }];
+  else if (scenario.cookie) {
+    clientHeaders = server.cookies.map((cookie, i) => (scenario.token ? { cookie, 'x-csrf-token': server.tokens[i] } : { cookie }));
+  }
+  return { path: scenario.path, method: scenario.method ?? 'GET', body: scenario.body, headers, clientHeaders };
+}
+
+/**
+ * One load run with autocannon, in this process. `clientHeaders` gives each connection its own
+ * headers (its session cookie); `cookies` is the short form with cookies only; `pickCookie`
+ * instead picks a cookie per request (the scale runs). Latencies are recorded here from
+ * autocannon's per-response event (autocannon's own histogram keeps whole milliseconds), with
+ * their completion time so a window can be cut out (the prune run). `url` may be a list:
+ * autocannon then hands the connections out to them in turn (connection i goes to url i mod n),
+ * which is how the multi-process part puts 2 app processes behind one load.
+ */
+function load({ url, path: route, method = 'GET', body, headers = {}, duration, connections, cookies = [], clientHeaders, pickCookie, onStart, maxDuration }) {
   const latencies = [];
   const times = [];
   let statusOther = 0;
   let connection = 0;
+  const perClient = clientHeaders ?? cookies.map((cookie) => ({ cookie }));
   const options = {
     url: Array.isArray(url) ? url.map((u) => u + route) : url + route,
+    method,
+    body,
+    headers,
     connections,
     pipelining: 1,
     duration: maxDuration ?? duration,
     timeout: 10,
   };
   if (pickCookie) {
-    options.requests = [{ method: 'GET', path: route, setupRequest: (request) => ({ ...request, headers: { ...request.headers, cookie: pickCookie() } }) }];
-  } else if (cookies.length > 0) {
-    options.setupClient = (client) => client.setHeaders({ cookie: cookies[connection++ % cookies.length] });
+    options.requests = [{ method, path: route, setupRequest: (request) => ({ ...request, headers: { ...request.headers, cookie: pickCookie() } }) }];
+  } else if (perClient.length > 0) {
+    // setHeaders replaces the connection's headers: the scenario's own go in again.
+    options.setupClient = (client) => client.setHeaders({ ...headers, ...perClient[connection++ % perClient.length] });
   }
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -214,4 +257,4 @@ function median(values) {
   return list.length % 2 ? list[mid] : (list[mid - 1] + list[mid]) / 2;
 }
 
-module.exports = { Server, load, commandStats, commandDelta, deleteBenchKeys, median, percentile, sleep };
+module.exports = { Server, load, requestOf, commandStats, commandDelta, deleteBenchKeys, median, percentile, sleep };

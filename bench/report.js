@@ -27,6 +27,7 @@ function label(report, id) {
  */
 function limitOf(contender, scenarioId) {
   const platform = contender.platform;
+  if (contender.graphql) return `limit/graphql-${contender.graphql}/${platform}`;
   return contender.backend === 'redis' && scenarioId !== 'none' && scenarioId !== 'dupcookie' ? `limit/interceptor-redis/${platform}` : `limit/interceptor/${platform}`;
 }
 
@@ -86,10 +87,13 @@ function scenarioTable(report, scenario) {
   return lines;
 }
 
+/** The summary: the default scenarios (a-e) only; the opt-in parts have sections of their own. */
 function summaryTable(report) {
-  const lines = [`| contender | ${report.scenarios.map((s) => `${s.short}: req/s · CPU µs/req`).join(' | ')} |`, `|---|${report.scenarios.map(() => '---:').join('|')}|`];
+  const scenarios = report.scenarios.filter((s) => !s.part);
+  const lines = [`| contender | ${scenarios.map((s) => `${s.short}: req/s · CPU µs/req`).join(' | ')} |`, `|---|${scenarios.map(() => '---:').join('|')}|`];
   for (const contender of report.contenders) {
-    const cells = report.scenarios.map((s) => {
+    if (!scenarios.some((s) => med(report, s.id, contender.id))) continue;
+    const cells = scenarios.map((s) => {
       const m = med(report, s.id, contender.id);
       return m ? `${fmt(m.rps)} · ${fmt(m.cpuUsPerRequest)}${m.disturbed ? ' †' : ''}` : '';
     });
@@ -112,7 +116,8 @@ const PEERS = { express: 'express-session/redis/express', fastify: 'fastify-sess
  */
 function targetChecks(report) {
   const checks = [];
-  const redisOurs = report.contenders.filter((c) => c.family === 'nest-session' && c.backend === 'redis' && c.asyncContext === undefined);
+  // The plain Redis contenders (not the asyncContext, CSRF, events or GraphQL variants).
+  const redisOurs = report.contenders.filter((c) => c.family === 'nest-session' && c.backend === 'redis' && !c.variant);
   for (const c of ranIn(report, 'none').filter((c) => c.family === 'nest-session')) {
     const m = med(report, 'none', c.id);
     const reference = `limit/interceptor/${c.platform}`;
@@ -228,6 +233,100 @@ function duplicateSection(report) {
   return lines;
 }
 
+/** `1,234 · 56 (51–60)`: req/s · CPU µs/req of a median, with the CPU of the fastest and slowest rounds. */
+function rpsCpu(report, scenarioId, id) {
+  const entry = report.results[scenarioId]?.[id];
+  const m = entry?.median;
+  if (!m) return entry?.error ? `failed: ${entry.error}` : '–';
+  const cpu = entry.rounds.map((r) => r.cpuUsPerRequest).filter((v) => v !== null && v !== undefined);
+  const range = cpu.length > 1 ? ` (${fmt(Math.min(...cpu))}–${fmt(Math.max(...cpu))})` : '';
+  return `${fmt(m.rps)} · ${fmt(m.cpuUsPerRequest)}${range}${m.disturbed ? ' †' : ''}${m.non2xx || m.errors ? ` ⚠ ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`;
+}
+
+/** `+12 µs, −8.1% req/s`: what a contender costs over another on one scenario. */
+function costOver(report, scenarioId, id, baseId) {
+  const m = med(report, scenarioId, id);
+  const base = med(report, scenarioId, baseId);
+  if (!m || !base) return '–';
+  const cpu = m.cpuUsPerRequest - base.cpuUsPerRequest;
+  return `**${cpu >= 0 ? '+' : '−'}${fmt(Math.abs(cpu))} µs**, ${pct(m.rps / base.rps)} req/s`;
+}
+
+/** Why an opt-in part's contenders did not run here (from the skipped list), as lines. */
+function skippedIn(report, test) {
+  return (report.skipped || []).filter((s) => test(s.id)).map((s) => `- ${s.label}: ${s.reason}`);
+}
+
+/** The GraphQL part: the session read and written in resolvers, against the same GraphQL app with no session. */
+function graphqlSection(report) {
+  const ran = report.contenders.filter((c) => c.graphql && (report.results['gql-read']?.[c.id] || report.results['gql-write']?.[c.id]));
+  const skipped = skippedIn(report, (id) => /graphql|apollo|mercurius/.test(id));
+  if (ran.length === 0) return skipped.length ? ['Not run on this stack:', '', ...skipped] : ['Not run (off by default; BENCH_GRAPHQL=1 runs it).'];
+  const lines = [
+    'One `POST /graphql` per request with the session cookie: `{ read }` (a query returning the session key `n`) and `mutation { write }` (sets `n`). "over no session": server CPU per request and req/s against the same GraphQL app without any session (`limit: GraphQL …, no session`), same driver and platform. req/s · server CPU µs/req, median (and the fastest–slowest round\'s CPU).',
+    '',
+    '| contender | read query: req/s · CPU µs/req | over no session | write mutation: req/s · CPU µs/req | over no session | Redis round trips/req, read · write |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const c of ran) {
+    const floor = `limit/graphql-${c.graphql}/${c.platform}`;
+    const trips = ['gql-read', 'gql-write'].map((s) => fmt(med(report, s, c.id)?.redisRoundTrips, 2)).join(' · ');
+    const name = c.family === 'nest-session' ? `**${c.label}**` : c.label;
+    const over = (s) => (c.id === floor ? '' : costOver(report, s, c.id, floor));
+    lines.push(
+      `| ${name} | ${rpsCpu(report, 'gql-read', c.id)} | ${over('gql-read')} | ${rpsCpu(report, 'gql-write', c.id)} | ${over('gql-write')} | ${c.backend === 'redis' ? trips : ''} |`,
+    );
+  }
+  if (skipped.length) lines.push('', 'Left out:', ...skipped);
+  return lines;
+}
+
+/** The security part: the CSRF check (csrf: true against off) and a SessionEvents listener (one against none). */
+function securitySection(report) {
+  const platforms = ['express', 'fastify'];
+  const lines = [];
+  const csrfRan = platforms.filter((p) => med(report, 'csrf-post', `nest-session/redis-csrf/${p}`) || med(report, 'csrf-post', `nest-session/redis/${p}`));
+  if (csrfRan.length === 0) lines.push('CSRF: not run (off by default; BENCH_SECURITY=1 runs it).');
+  else {
+    lines.push(
+      "**CSRF check.** `POST /write` with the session cookie and a valid token in `X-CSRF-Token` (fetched from `GET /token` for each session before the run); the route writes one key. The same app with `csrf: true` (the global check: the guard opens the session, checks the token with HMAC-SHA256, the interceptor saves that same session) and without the `csrf` option (the header is sent and ignored). Redis store. req/s · server CPU µs/req, median (and the fastest–slowest round's CPU).",
+      '',
+      '| platform | csrf off | `csrf: true` | the check costs | Redis round trips/req, off → on |',
+      '|---|---:|---:|---:|---:|',
+    );
+    for (const p of csrfRan) {
+      const off = `nest-session/redis/${p}`;
+      const onId = `nest-session/redis-csrf/${p}`;
+      lines.push(
+        `| ${p === 'express' ? 'Express' : 'Fastify'} | ${rpsCpu(report, 'csrf-post', off)} | ${rpsCpu(report, 'csrf-post', onId)} | ${costOver(report, 'csrf-post', onId, off)} | ${fmt(med(report, 'csrf-post', off)?.redisRoundTrips, 2)} → ${fmt(med(report, 'csrf-post', onId)?.redisRoundTrips, 2)} |`,
+      );
+    }
+  }
+  lines.push('');
+  const eventScenarios = ['write', 'new', 'login'].filter((s) => platforms.some((p) => med(report, s, `nest-session/redis-events/${p}`)));
+  if (eventScenarios.length === 0) lines.push('Events: not run (off by default; BENCH_SECURITY=1 runs it).');
+  else {
+    lines.push(
+      '**Session events.** The same app with no listener and with one (`SessionEvents.on()` of a function that counts, on `session.created` and `session.regenerated`). (c) write one key fires no event; (d) new visitor fires `session.created` on every request; (i) login fires `session.regenerated` on every request (after the first request of each connection the cookie names a session its `regenerate()` ended, so each login reads a missing session, regenerates and saves a new one). "events/req": what the listener received.',
+      '',
+      '| platform | scenario | no listener | one listener | the listener costs | events/req |',
+      '|---|---|---:|---:|---:|---:|',
+    );
+    for (const p of platforms) {
+      for (const s of eventScenarios) {
+        const none = `nest-session/redis/${p}`;
+        const one = `nest-session/redis-events/${p}`;
+        if (!med(report, s, one)) continue;
+        const scenario = report.scenarios.find((x) => x.id === s);
+        lines.push(
+          `| ${p === 'express' ? 'Express' : 'Fastify'} | ${scenario?.short ?? s} | ${rpsCpu(report, s, none)} | ${rpsCpu(report, s, one)} | ${costOver(report, s, one, none)} | ${fmt(med(report, s, one)?.events, 2)} |`,
+        );
+      }
+    }
+  }
+  return lines;
+}
+
 /** The multi-process part: 2 processes of one app behind the same load against 1. */
 function multiSection(report) {
   const multi = report.multi;
@@ -309,6 +408,8 @@ function markdown(report) {
   );
   for (const scenario of report.scenarios) lines.push(...scenarioTable(report, scenario), '');
   lines.push('## Duplicate cookies', '', ...duplicateSection(report), '');
+  lines.push('## GraphQL', '', ...graphqlSection(report), '');
+  lines.push('## CSRF and events', '', ...securitySection(report), '');
   lines.push('## Multi-process', '', ...multiSection(report), '');
   lines.push('## Scale', '', ...scaleSection(report), '');
   return lines.join('\n');
@@ -371,7 +472,22 @@ function writeReports(report, dir) {
   fs.writeFileSync(path.join(dir, 'chart.svg'), `${chart(report)}\n`);
 }
 
-module.exports = { writeReports, markdown, chart, summaryTable, targets, targetChecks, scaleSection, machineLines, scenarioTable, duplicateSection, multiSection, stackLine };
+module.exports = {
+  writeReports,
+  markdown,
+  chart,
+  summaryTable,
+  targets,
+  targetChecks,
+  scaleSection,
+  machineLines,
+  scenarioTable,
+  duplicateSection,
+  graphqlSection,
+  securitySection,
+  multiSection,
+  stackLine,
+};
 
 if (require.main === module) {
   // node bench/report.js [results folder]: rewrites results.md and chart.svg from its results.json.

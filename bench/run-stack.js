@@ -8,8 +8,10 @@
  *   BENCH_FULL=1        every contender on every scenario (default: the set that checks the targets)
  *   BENCH_MULTI=0|1     the multi-process part (default on); BENCH_MULTI_PLATFORMS=express,fastify
  *   BENCH_SCALE=0|1     the scale part (1,000 and 1,000,000 sessions, prune); off by default
+ *   BENCH_GRAPHQL=1     the GraphQL part (session read and write in resolvers); off by default
+ *   BENCH_SECURITY=1    the CSRF check and session events part; off by default
  *   BENCH_ONLY=regex    only contenders whose id matches
- *   BENCH_SCENARIOS=a,b only these scenarios (none, read, write, new, dupcookie)
+ *   BENCH_SCENARIOS=a,b only these scenarios (none, read, write, new, dupcookie, gql-read, gql-write, csrf-post, login)
  *   BENCH_DURATION, BENCH_WARMUP (s), BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_SCALE_SIZE
  *   BENCH_RESULTS_DIR   where to write the results (default bench/results/<stack>)
  */
@@ -18,8 +20,8 @@ const os = require('node:os');
 const path = require('node:path');
 const config = require('./config');
 const { stack, stackRequire, installedVersion, librarySource } = require('./stack');
-const { CONTENDERS, SCENARIOS, MULTI, DUPLICATE_COOKIE_HEADER, findContender } = require('./contenders');
-const { Server, load, commandStats, commandDelta, deleteBenchKeys, median, sleep } = require('./harness');
+const { CONTENDERS, SCENARIOS, MULTI, OPT_IN, GRAPHQL_PACKAGES, findContender } = require('./contenders');
+const { Server, load, requestOf, commandStats, commandDelta, deleteBenchKeys, median, sleep } = require('./harness');
 const { findExport, STORE_EXPORTS } = require('./lib-exports');
 const { runScale } = require('./scale');
 const { Guard } = require('./cpu');
@@ -39,6 +41,8 @@ const OPTIONS = {
   multi: flag('BENCH_MULTI', true),
   multiPlatforms: env.BENCH_MULTI_PLATFORMS ? env.BENCH_MULTI_PLATFORMS.split(',') : MULTI.defaultPlatforms,
   scale: flag('BENCH_SCALE', false),
+  /** The opt-in parts that are on (OPT_IN in contenders.js: graphql, security). */
+  optIn: Object.keys(OPT_IN).filter((part) => flag(OPT_IN[part], false)),
   scaleSizes: env.BENCH_SCALE_SIZE ? [1000, Number(env.BENCH_SCALE_SIZE)] : QUICK ? [1000, 20000] : [1000, 1000000],
   only: env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : null,
   scenarios: env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',') : SCENARIOS.map((s) => s.id),
@@ -48,9 +52,11 @@ const RESULTS = env.BENCH_RESULTS_DIR ? path.resolve(env.BENCH_RESULTS_DIR) : pa
 /** Pause around each measured run, so the previous requests have left the server. */
 const SETTLE_MS = QUICK ? 50 : 150;
 
-/** The scenarios a contender joins in this run. */
+/** The scenarios a contender joins in this run: its default (or full) set, plus those of the opt-in parts that are on. */
 function scenariosOf(contender) {
-  return (OPTIONS.full ? contender.scenarios : contender.core).filter((id) => OPTIONS.scenarios.includes(id));
+  const ids = new Set(OPTIONS.full ? contender.scenarios : contender.core);
+  for (const part of OPTIONS.optIn) for (const id of contender.optIn?.[part] ?? []) ids.add(id);
+  return [...ids].filter((id) => OPTIONS.scenarios.includes(id));
 }
 
 function log(message) {
@@ -107,6 +113,10 @@ function missingReason(contender, services) {
     const missing = STORE_EXPORTS[contender.store].filter((name) => !findExport(name));
     if (missing.length > 0) return `nest-session does not export ${missing.join(', ')} yet`;
   }
+  if (contender.graphql) {
+    const missing = GRAPHQL_PACKAGES[contender.graphql].filter((name) => !installedVersion(name));
+    if (missing.length > 0) return `the stack bench/stacks/${stack.name} does not install ${missing.join(', ')} (the GraphQL part needs them)`;
+  }
   if (contender.backend === 'redis' && !services.redis) return services.errors.redis;
   if (contender.backend === 'postgres' && !services.pg) return services.errors.postgres;
   return null;
@@ -142,8 +152,8 @@ function pidsOf(server, services) {
 async function snapshot(server, services) {
   const group = [server].flat();
   const [all, commands] = await Promise.all([Promise.all(group.map((s) => s.ask('stats'))), services.redis ? commandStats(services.redis) : null]);
-  const stats = { redisCommands: 0, pgQueries: 0, cpuUs: 0 };
-  for (const one of all) for (const key of Object.keys(stats)) stats[key] += one[key];
+  const stats = { redisCommands: 0, pgQueries: 0, cpuUs: 0, events: 0 };
+  for (const one of all) for (const key of Object.keys(stats)) stats[key] += one[key] ?? 0;
   return { stats, commands };
 }
 
@@ -157,15 +167,16 @@ function perRequest(before, after, requests) {
     redisByCommand: commands ? Object.fromEntries(Object.entries(commands).map(([name, calls]) => [name, per(calls)])) : null,
     sqlStatements: per(after.stats.pgQueries - before.stats.pgQueries),
     cpuUsPerRequest: per(after.stats.cpuUs - before.stats.cpuUs),
+    /** Session events the bench's listener received (the events contender only). */
+    events: per(after.stats.events - before.stats.events),
   };
 }
 
 /** One measured run against a server, or against a group of servers sharing the load (multi-process). */
 async function measure(server, scenario, services, warmup) {
   const group = [server].flat();
-  const cookies = scenario.cookie === 'duplicates' ? [DUPLICATE_COOKIE_HEADER] : scenario.cookie ? group[0].cookies : [];
   const url = group.length > 1 ? group.map((s) => s.url) : group[0].url;
-  const base = { url, path: scenario.path, connections: OPTIONS.connections, cookies };
+  const base = { url, connections: OPTIONS.connections, ...requestOf(scenario, group[0]) };
   if (warmup > 0) await load({ ...base, duration: warmup });
   await sleep(SETTLE_MS); // let the warm-up's last requests finish on the server
   const before = await snapshot(server, services);
@@ -189,6 +200,7 @@ function summarize(rounds) {
     redisByCommand: Object.fromEntries(Object.entries(byCommand).map(([name, values]) => [name, median(values)])),
     sqlStatements: pick('sqlStatements'),
     cpuUsPerRequest: pick('cpuUsPerRequest'),
+    events: pick('events'),
     foreignCores: Math.max(...rounds.map((r) => r.foreignCores ?? 0)),
     disturbed: rounds.some((r) => r.disturbed),
     non2xx: rounds.reduce((a, r) => a + r.non2xx, 0),
@@ -208,6 +220,7 @@ async function startAll(contenders, { log, skipped, instances = 1 }) {
         await server.start();
         // Sessions are made on the first instance; the others share its store.
         if (instance === 0) await server.createSessions(OPTIONS.connections);
+        if (instance === 0 && scenariosOf(contender).some((id) => SCENARIOS.find((s) => s.id === id)?.token)) await server.fetchTokens();
         const list = started.get(contender.id) ?? [];
         list[instance] = server;
         started.set(contender.id, list);
@@ -298,7 +311,7 @@ async function main() {
   log(`stack ${stack.name}: Node ${info.node}, @nestjs/core ${info.nest}; ${info.cpu}, ${info.cores} cores; Redis ${info.redis ?? 'down'}, PostgreSQL ${info.postgres ?? 'down'}`);
 
   const skipped = [];
-  const wanted = (c) => scenariosOf(c).length > 0 || (OPTIONS.scale && c.kind === 'nest-session' && (c.store === 'redis' || c.store === 'typeorm') && !c.asyncContext);
+  const wanted = (c) => scenariosOf(c).length > 0 || (OPTIONS.scale && c.kind === 'nest-session' && (c.store === 'redis' || c.store === 'typeorm') && !c.variant);
   const selected = CONTENDERS.filter((c) => (!OPTIONS.only || OPTIONS.only.test(c.id)) && wanted(c));
   const runnable = [];
   for (const contender of selected) {

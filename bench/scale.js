@@ -110,8 +110,9 @@ async function measureReads(server, pickCookie, options, warmup) {
 
 async function runScale({ servers, services, options, log, guard, pidsOf }) {
   const out = { sizes: options.scaleSizes, reads: {}, seeding: {}, prune: null, skipped: [] };
-  const redisServers = servers.filter((s) => s.contender.kind === 'nest-session' && s.contender.store === 'redis');
-  const pgServers = servers.filter((s) => s.contender.kind === 'nest-session' && s.contender.store === 'typeorm');
+  // The plain contenders only (not asyncContext, CSRF, events or GraphQL variants).
+  const redisServers = servers.filter((s) => s.contender.kind === 'nest-session' && s.contender.store === 'redis' && !s.contender.variant);
+  const pgServers = servers.filter((s) => s.contender.kind === 'nest-session' && s.contender.store === 'typeorm' && !s.contender.variant);
   if (redisServers.length === 0) out.skipped.push('Redis: no nest-session Redis contender ran');
   if (pgServers.length === 0) out.skipped.push('PostgreSQL: no nest-session TypeORM contender ran');
   const targets = [...redisServers, ...pgServers];

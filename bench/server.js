@@ -8,6 +8,11 @@
  *   GET /read   reads the key `n`               -> its value
  *   GET /write  sets the key `n` to a new value -> 'ok'
  *
+ * nest-session contenders also serve `POST /write` (the same handler: the CSRF scenario),
+ * `GET /token` (a CSRF token of the session) and `GET /login` (`regenerate()`, then write `n`).
+ * GraphQL contenders serve `POST /graphql` instead: `{ read }` and `mutation { write }`, the
+ * same two handlers as resolvers.
+ *
  * The runner asks over IPC for counters ({ type: 'stats' }: Redis commands and SQL statements
  * this process sent) and, for the TypeORM contender, for a prune ({ type: 'prune' }).
  */
@@ -19,7 +24,7 @@ const { findContender } = require('./contenders');
 const { loadExport } = require('./lib-exports');
 
 const contender = findContender(process.argv[2]);
-const counters = { redisCommands: 0, pgQueries: 0 };
+const counters = { redisCommands: 0, pgQueries: 0, events: 0 };
 let onPrune = null;
 let profiler = null;
 
@@ -43,14 +48,17 @@ let profiler = null;
 const common = stackRequire('@nestjs/common');
 const { NestFactory, APP_INTERCEPTOR } = stackRequire('@nestjs/core');
 
-/** A controller class built without TypeScript: the decorators are applied by hand. */
+/**
+ * A controller class built without TypeScript: the decorators are applied by hand. A route is
+ * `GET /<its name>` unless it says otherwise (`method: 'Post'`, `path`).
+ */
 function defineController(routes) {
   class BenchController {}
   for (const [name, route] of Object.entries(routes)) {
     BenchController.prototype[name] = route.handler;
     const descriptor = Object.getOwnPropertyDescriptor(BenchController.prototype, name);
     (route.params || []).forEach((param, index) => param(BenchController.prototype, name, index));
-    common.Get(name)(BenchController.prototype, name, descriptor);
+    common[route.method ?? 'Get'](route.path ?? name)(BenchController.prototype, name, descriptor);
   }
   common.Controller()(BenchController);
   return BenchController;
@@ -77,6 +85,63 @@ function sessionRoutes(param, sessionOf) {
       },
     },
   };
+}
+
+/**
+ * nest-session's routes: the three above, plus what the security part sends. `POST /write` is
+ * the same handler as `GET /write` (with `csrf: true` it is checked, GET is not); `GET /token`
+ * gives the bench a token for the session's cookie; `GET /login` is a login's session work.
+ */
+function nestSessionRoutes(param) {
+  const routes = sessionRoutes(param, (session) => session);
+  return {
+    ...routes,
+    // A handler of its own (Nest keeps a route's method on its handler function).
+    postWrite: { ...sessionRoutes(param, (session) => session).write, method: 'Post', path: 'write' },
+    token: { params: [param], handler: (session) => session.csrfToken() },
+    login: {
+      params: [param],
+      handler: async (session) => {
+        await session.regenerate();
+        session.set('n', ++counter);
+        return 'ok';
+      },
+    },
+  };
+}
+
+/** `GraphQLModule.forRoot()` with the driver and a schema built from the resolver in memory; defaults otherwise. */
+function graphqlModule(driver) {
+  const { GraphQLModule } = stackRequire('@nestjs/graphql');
+  if (driver === 'apollo') return GraphQLModule.forRoot({ driver: stackRequire('@nestjs/apollo').ApolloDriver, autoSchemaFile: true });
+  return GraphQLModule.forRoot({ driver: stackRequire('@nestjs/mercurius').MercuriusDriver, autoSchemaFile: true });
+}
+
+/**
+ * The GraphQL routes as a resolver built without TypeScript: `read` (a query returning the key
+ * `n` as a string) and `write` (a mutation setting it). `param` is the parameter decorator that
+ * gives the session (none for the no-session floor, whose resolvers do the same minus the
+ * session); `get` and `set` reach the key through it.
+ */
+function defineResolver(param, get, set) {
+  const graphql = stackRequire('@nestjs/graphql');
+  class BenchResolver {}
+  const proto = BenchResolver.prototype;
+  proto.read = param ? (arg) => String(get(arg)) : () => String(counter);
+  proto.write = param
+    ? (arg) => {
+        set(arg, ++counter);
+        return true;
+      }
+    : () => {
+        ++counter;
+        return true;
+      };
+  if (param) for (const name of ['read', 'write']) param(proto, name, 0);
+  graphql.Query(() => String, { nullable: true })(proto, 'read', Object.getOwnPropertyDescriptor(proto, 'read'));
+  graphql.Mutation(() => Boolean)(proto, 'write', Object.getOwnPropertyDescriptor(proto, 'write'));
+  graphql.Resolver()(BenchResolver);
+  return BenchResolver;
 }
 
 /** The routes through express-session's `req.session` (a plain object). */
@@ -220,25 +285,54 @@ function probe(name) {
   return { imports: [ProbeModule], routes: bareRoutes() };
 }
 
-/** The module, routes and platform plugins of the contender. */
+/**
+ * The module, routes (or GraphQL resolvers) and platform plugins of the contender: `imports`,
+ * `routes` for a controller, `resolvers`, and `setup(app)` run after the app is created.
+ */
 async function build() {
-  const { kind, store, platform } = contender;
+  const { kind, store, platform, graphql } = contender;
   switch (kind) {
     case 'nest-session': {
-      const { SessionModule, Session } = stackRequire('nest-session');
+      const { SessionModule, Session, SessionEvents } = stackRequire('nest-session');
       const sessionStore = await nestSessionStore(store);
       const options = { secret: config.SECRET, store: sessionStore };
       if (contender.asyncContext !== undefined) options.asyncContext = contender.asyncContext;
-      return {
-        imports: [SessionModule.forRoot(options)],
-        routes: sessionRoutes(Session(), (session) => session),
-      };
+      if (contender.csrf) options.csrf = true;
+      // One listener, a counter, on the events the security part's routes fire.
+      const setup = contender.listener
+        ? (app) => {
+            const events = app.get(SessionEvents);
+            const listener = () => void counters.events++;
+            events.on('session.created', listener);
+            events.on('session.regenerated', listener);
+          }
+        : undefined;
+      const imports = [SessionModule.forRoot(options)];
+      if (graphql) {
+        const resolver = defineResolver(
+          Session(),
+          (session) => session.get('n'),
+          (session, value) => session.set('n', value),
+        );
+        return { imports: [...imports, graphqlModule(graphql)], resolvers: [resolver], setup };
+      }
+      return { imports, routes: nestSessionRoutes(Session()), setup };
     }
     case 'express-session': {
       const session = stackRequire('express-session');
       const options = { secret: config.SECRET, resave: false, saveUninitialized: false };
       if (store === 'redis') options.store = connectRedisStore(config.PREFIXES.connectRedis);
-      return { routes: expressSessionRoutes(), setup: (app) => app.use(session(options)) };
+      const setup = (app) => app.use(session(options));
+      if (graphql) {
+        // Apollo's context holds the Express request (Nest's driver puts it there as `req`).
+        const resolver = defineResolver(
+          stackRequire('@nestjs/graphql').Context('req'),
+          (req) => req.session.n,
+          (req, value) => (req.session.n = value),
+        );
+        return { imports: [graphqlModule(graphql)], resolvers: [resolver], setup };
+      }
+      return { routes: expressSessionRoutes(), setup };
     }
     case 'nestjs-session': {
       const { SessionModule } = stackRequire('nestjs-session');
@@ -250,15 +344,23 @@ async function build() {
       // plugin never saves) and saveUninitialized off (as recommended, and as express-session).
       const options = { secret: config.SECRET, cookie: { secure: false }, saveUninitialized: false };
       if (store === 'redis') options.store = connectRedisStore(config.PREFIXES.fastifyRedis);
-      return {
-        routes: sessionRoutes(common.Req(), (req) => req.session),
-        setup: async (app) => {
-          await app.register(stackRequire('@fastify/cookie'));
-          await app.register(stackRequire('@fastify/session'), options);
-        },
+      const setup = async (app) => {
+        await app.register(stackRequire('@fastify/cookie'));
+        await app.register(stackRequire('@fastify/session'), options);
       };
+      if (graphql) {
+        // Mercurius' context holds the Fastify reply, and through it the request.
+        const resolver = defineResolver(
+          stackRequire('@nestjs/graphql').Context(),
+          (context) => context.reply.request.session.get('n'),
+          (context, value) => context.reply.request.session.set('n', value),
+        );
+        return { imports: [graphqlModule(graphql)], resolvers: [resolver], setup };
+      }
+      return { routes: sessionRoutes(common.Req(), (req) => req.session), setup };
     }
     case 'bare':
+      if (graphql) return { imports: [graphqlModule(graphql)], resolvers: [defineResolver()] };
       return { routes: bareRoutes() };
     case 'probe':
       return probe(contender.probe);
@@ -273,8 +375,8 @@ async function build() {
 }
 
 async function main() {
-  const { imports = [], routes, setup } = await build();
-  const AppModule = defineModule({ imports, controllers: [defineController(routes)] });
+  const { imports = [], routes, resolvers = [], setup } = await build();
+  const AppModule = defineModule({ imports, controllers: routes ? [defineController(routes)] : [], providers: resolvers });
   const logger = ['error', 'warn'];
   let app;
   if (contender.platform === 'fastify') {

@@ -12,9 +12,9 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { findContender, SCENARIOS, DUPLICATE_COOKIE_HEADER } = require('../contenders');
+const { findContender, SCENARIOS } = require('../contenders');
 const { stack } = require('../stack');
-const { Server, load, sleep } = require('../harness');
+const { Server, load, requestOf, sleep } = require('../harness');
 
 const [id, scenarioId = 'read', secondsArg = '10'] = require.main === module ? process.argv.slice(2) : ['-'];
 if (!id) {
@@ -107,13 +107,14 @@ async function profileContender(id, scenarioId, seconds) {
   await server.start();
   try {
     await server.createSessions(50);
-    const cookies = scenario.cookie === 'duplicates' ? [DUPLICATE_COOKIE_HEADER] : scenario.cookie ? server.cookies : [];
-    await load({ url: server.url, path: scenario.path, connections: 50, cookies, duration: 2 });
+    if (scenario.token) await server.fetchTokens();
+    const request = requestOf(scenario, server);
+    await load({ url: server.url, ...request, connections: 50, duration: 2 });
     await sleep(150);
     // Only the measured window is profiled (start-up and warm-up are not), through the inspector.
     const before = await server.ask('stats');
     await server.ask('profile-start');
-    const { summary } = await load({ url: server.url, path: scenario.path, connections: 50, cookies, duration: seconds });
+    const { summary } = await load({ url: server.url, ...request, connections: 50, duration: seconds });
     await sleep(150);
     const file = path.join(dir, `${stack.name}_${id.replace(/\//g, '_')}_${scenarioId}.cpuprofile`);
     await server.ask('profile-stop', 60_000, { file });

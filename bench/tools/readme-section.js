@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { listStacks } = require('../stack');
-const { summaryTable, targets, stackLine, duplicateSection, multiSection } = require('../report');
+const { summaryTable, targets, stackLine, duplicateSection, multiSection, graphqlSection, securitySection } = require('../report');
 
 const results = process.argv[2] ? path.resolve(process.argv[2]) : path.join(__dirname, '..', 'results');
 const out = [];
@@ -18,9 +18,11 @@ for (const { name } of listStacks()) {
   if (!fs.existsSync(file)) continue;
   const report = JSON.parse(fs.readFileSync(file, 'utf8'));
   const when = `${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`;
+  // The run's own results.md, from the repository's root (bench/results/<stack>, or the folder given).
+  const tables = path.relative(path.join(__dirname, '..', '..'), path.join(results, name, 'results.md'));
   out.push(`### ${stackLine(report).replace(/ \(stack.*\)$/, '')}`, '');
   out.push(
-    `\`${report.command}\`, ${when}, ${report.minutes} min; nest-session from ${report.machine.library?.source ? `commit ${report.machine.library.source}` : 'this checkout'}; Express ${report.machine.express}, Fastify ${report.machine.fastify}. Requests per second · server CPU µs per request (median of ${report.options.rounds} alternating rounds of ${report.options.duration} s); † = other work used over 0.25 cores during the run even after repeats. Full tables: [\`bench/results/${name}/results.md\`](bench/results/${name}/results.md).`,
+    `\`${report.command}\`, ${when}, ${report.minutes} min; nest-session from ${report.machine.library?.source ? `commit ${report.machine.library.source}` : 'this checkout'}; Express ${report.machine.express}, Fastify ${report.machine.fastify}. Requests per second · server CPU µs per request (median of ${report.options.rounds} alternating rounds of ${report.options.duration} s); † = other work used over 0.25 cores during the run even after repeats. Full tables: [\`${tables}\`](${tables}).`,
     '',
   );
   out.push(...summaryTable(report), '');
@@ -28,6 +30,9 @@ for (const { name } of listStacks()) {
   out.push(`Targets on ${stackLine(report).replace(/ \(stack.*\)$/, '')}:`, '', ...targets(report), '');
   out.push(`Duplicate cookies:`, '', ...duplicateSection(report).slice(2), '');
   out.push(`Multi-process:`, '', ...multiSection(report).slice(2), '');
+  // The opt-in parts, when this run had them (BENCH_GRAPHQL=1, BENCH_SECURITY=1).
+  if (report.results['gql-read'] || report.results['gql-write']) out.push('GraphQL:', '', ...graphqlSection(report), '');
+  if (report.results['csrf-post'] || report.results.login) out.push('CSRF and events:', '', ...securitySection(report), '');
 }
 console.log(out.join('\n'));
 
