@@ -1,0 +1,98 @@
+import type { SessionWrite, StoredData } from '../session-store';
+import { encodeData } from './session-patch';
+import type { SessionDatabaseType } from './session-table';
+
+/** One statement and its parameters. */
+export interface MergeStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Keys that MariaDB and SQLite JSON paths take as they are (`$."key"`); a write with any other
+ * key goes through the locked read-modify-write.
+ */
+const PLAIN_KEY = /^[A-Za-z0-9_$-]{1,128}$/;
+
+/**
+ * PostgreSQL's one-statement patch: `(id, now, set, drop, touched_at, expires_at, keep user, user_id, lock ms)`.
+ *
+ * `cur` locks the live row (`FOR UPDATE`, which waits for a concurrent save and then reads the row
+ * it committed) and merges the change-set into its JSON text: the stored keys minus the replaced
+ * and removed ones (`drop`), then the new values. `json_each` on the `json` type keeps each value's
+ * text as stored, so the row stays ASCII and a value is never re-encoded. An emptied session is
+ * deleted (`gone`), any other is updated (`kept`); no live row, nothing written. The `set_config`
+ * bounds the statement's lock waits by what is left of the call's timeout, for this statement
+ * only, and runs before the row is locked.
+ */
+export function postgresMergeSql(table: string): string {
+  return [
+    'WITH cur AS (',
+    '  SELECT s.id, (SELECT json_object_agg(m.k, m.v ORDER BY m.o) FROM (',
+    '      SELECT k, v, o FROM json_each(s.data::json) WITH ORDINALITY AS a(k, v, o) WHERE k <> ALL ($4::text[])',
+    '      UNION ALL SELECT k, v, o + 1000000000 FROM json_each($3::json) WITH ORDINALITY AS b(k, v, o)) m) AS merged',
+    `  FROM ${table} s WHERE s.id = $1 AND s.expires_at > $2 AND ${postgresLockBound(9)} FOR UPDATE OF s),`,
+    `gone AS (DELETE FROM ${table} t USING cur WHERE t.id = cur.id AND cur.merged IS NULL RETURNING 1),`,
+    `kept AS (UPDATE ${table} t SET data = cur.merged::text, touched_at = $5, expires_at = $6,`,
+    '  user_id = CASE WHEN $7::boolean THEN t.user_id ELSE $8 END FROM cur WHERE t.id = cur.id AND cur.merged IS NOT NULL RETURNING 1)',
+    'SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM kept)::int AS saved',
+  ].join('\n');
+}
+
+/**
+ * A condition that sets PostgreSQL's `lock_timeout` to parameter `$n` (milliseconds, as text) for
+ * the current statement: `set_config(..., true)` lasts until the implicit transaction of the
+ * statement ends, so the pooled connection keeps its own setting. An uncorrelated subquery, it is
+ * evaluated once, before the statement reads or locks a row.
+ */
+export function postgresLockBound(n: number | '?'): string {
+  return `(SELECT set_config('lock_timeout', ${n === '?' ? '?' : `$${n}`}, true)) IS NOT NULL`;
+}
+
+/**
+ * The parameters of {@link postgresMergeSql} for one write with `create: false`, without the
+ * lock bound (the client adds it).
+ */
+export function postgresMergeParams(id: string, write: SessionWrite, now: number): unknown[] {
+  const { set, drop } = splitWrite(write);
+  const keepUser = write.userId === undefined;
+  return [id, now, encodeData(set), drop, write.touchedAt, now + write.ttl, keepUser, keepUser ? null : write.userId];
+}
+
+/**
+ * MariaDB's and SQLite's one-statement patch of a live row (`JSON_SET`/`JSON_REMOVE`, `json_set`/
+ * `json_remove`): one `UPDATE`, atomic under the row lock (InnoDB) or the database lock (SQLite).
+ * `null` when the write cannot be one statement there: when it only removes keys (it may empty
+ * the session, which must then be deleted) or names a key that is not a plain path label. Those
+ * writes take the locked read-modify-write. MySQL (not MariaDB) is left on that path too: its
+ * JSON functions rewrite the whole document in their own form, untested here.
+ */
+export function jsonMergeStatement(type: SessionDatabaseType, table: string, id: string, write: SessionWrite, now: number): MergeStatement | null {
+  const { set, drop } = splitWrite(write);
+  const keys = Object.keys(set);
+  if (keys.length === 0 || !drop.every((key) => PLAIN_KEY.test(key))) return null;
+  const sqlite = type === 'better-sqlite3';
+  const path = (key: string) => `$."${key}"`;
+  const removed = write.unset.filter((key) => !Object.hasOwn(set, key));
+  let data = 'data';
+  if (removed.length > 0) data = `${sqlite ? 'json_remove' : 'JSON_REMOVE'}(data, ${removed.map(() => '?').join(', ')})`;
+  const value = sqlite ? 'json(?)' : "JSON_EXTRACT(?, '$')";
+  data = `${sqlite ? 'json_set' : 'JSON_SET'}(${data}, ${keys.map(() => `?, ${value}`).join(', ')})`;
+  const user = write.userId === undefined ? '' : ', user_id = ?';
+  const params: unknown[] = removed.map(path);
+  for (const key of keys) params.push(path(key), encodeData(set[key]));
+  params.push(write.touchedAt, now + write.ttl);
+  if (write.userId !== undefined) params.push(write.userId);
+  params.push(id, now);
+  return { sql: `UPDATE ${table} SET data = ${data}, touched_at = ?, expires_at = ?${user} WHERE id = ? AND expires_at > ?`, params };
+}
+
+/**
+ * The keys a write sets once its removals are applied (a key both set and removed ends up
+ * removed), and every stored key it replaces or removes.
+ */
+function splitWrite(write: SessionWrite): { set: StoredData; drop: string[] } {
+  const unset = new Set(write.unset);
+  const set: StoredData = Object.fromEntries(Object.entries(write.set).filter(([key]) => !unset.has(key)));
+  return { set, drop: [...Object.keys(write.set), ...unset] };
+}
