@@ -14,29 +14,51 @@ export interface MergeStatement {
  */
 const PLAIN_KEY = /^[A-Za-z0-9_$-]{1,128}$/;
 
+/** PostgreSQL's merged JSON text of row `s`: its keys minus `$4`, then the keys of `$3`, each value's text as it was. */
+const POSTGRES_MERGED = [
+  '(SELECT json_object_agg(m.k, m.v ORDER BY m.o) FROM (',
+  '  SELECT k, v, o FROM json_each(s.data::json) WITH ORDINALITY AS a(k, v, o) WHERE k <> ALL ($4::text[])',
+  '  UNION ALL SELECT k, v, o + 1000000000 FROM json_each($3::json) WITH ORDINALITY AS b(k, v, o)) m)',
+].join('\n');
+
 /**
- * PostgreSQL's one-statement patch: `(id, now, set, drop, touched_at, expires_at, keep user, user_id, lock ms)`.
+ * PostgreSQL's one-statement patch: `(id, now, set, drop, touched_at, expires_at, keep user, user_id, lock ms)`,
+ * returning one row `{ deleted, saved }` (counts, 0 or 1).
  *
- * `cur` locks the live row (`FOR UPDATE`, which waits for a concurrent save and then reads the row
- * it committed) and merges the change-set into its JSON text: the stored keys minus the replaced
- * and removed ones (`drop`), then the new values. `json_each` on the `json` type keeps each value's
- * text as stored, so the row stays ASCII and a value is never re-encoded. An emptied session is
- * deleted (`gone`), any other is updated (`kept`); no live row, nothing written. The `set_config`
- * bounds the statement's lock waits by what is left of the call's timeout, for this statement
- * only, and runs before the row is locked.
+ * The change-set is merged into the row's JSON text: the stored keys minus the replaced and
+ * removed ones (`drop`), then the new values. `json_each` on the `json` type keeps each value's
+ * text as stored, so the row stays ASCII and a value is never re-encoded. Only a live row is
+ * changed; none, nothing written. The `set_config` bounds the statement's lock waits by what is
+ * left of the call's timeout, for this statement only, before any row is read.
+ *
+ * A write that sets a key cannot empty the session: one `UPDATE`, which under a concurrent save
+ * waits for it and merges into the row that save committed (READ COMMITTED re-evaluates the row).
+ * A write that only removes keys may empty it, and an emptied session is deleted: `cur` locks
+ * the live row (`FOR UPDATE`, which also waits and rereads) and merges, then `gone` deletes it
+ * or `kept` updates it.
  */
-export function postgresMergeSql(table: string): string {
+export function postgresMergeSql(table: string, removalOnly: boolean): string {
+  const user = 'user_id = CASE WHEN $7::boolean THEN s.user_id ELSE $8 END';
+  const live = `s.id = $1 AND s.expires_at > $2 AND ${postgresLockBound(9)}`;
+  if (!removalOnly) {
+    return [
+      `WITH kept AS (UPDATE ${table} s SET data = ${POSTGRES_MERGED}::text, touched_at = $5, expires_at = $6, ${user}`,
+      `  WHERE ${live} RETURNING 1)`,
+      'SELECT 0 AS deleted, (SELECT count(*) FROM kept)::int AS saved',
+    ].join('\n');
+  }
   return [
-    'WITH cur AS (',
-    '  SELECT s.id, (SELECT json_object_agg(m.k, m.v ORDER BY m.o) FROM (',
-    '      SELECT k, v, o FROM json_each(s.data::json) WITH ORDINALITY AS a(k, v, o) WHERE k <> ALL ($4::text[])',
-    '      UNION ALL SELECT k, v, o + 1000000000 FROM json_each($3::json) WITH ORDINALITY AS b(k, v, o)) m) AS merged',
-    `  FROM ${table} s WHERE s.id = $1 AND s.expires_at > $2 AND ${postgresLockBound(9)} FOR UPDATE OF s),`,
-    `gone AS (DELETE FROM ${table} t USING cur WHERE t.id = cur.id AND cur.merged IS NULL RETURNING 1),`,
-    `kept AS (UPDATE ${table} t SET data = cur.merged::text, touched_at = $5, expires_at = $6,`,
-    '  user_id = CASE WHEN $7::boolean THEN t.user_id ELSE $8 END FROM cur WHERE t.id = cur.id AND cur.merged IS NOT NULL RETURNING 1)',
+    `WITH cur AS (SELECT s.id, ${POSTGRES_MERGED} AS merged FROM ${table} s WHERE ${live} FOR UPDATE OF s),`,
+    `gone AS (DELETE FROM ${table} s USING cur WHERE s.id = cur.id AND cur.merged IS NULL RETURNING 1),`,
+    `kept AS (UPDATE ${table} s SET data = cur.merged::text, touched_at = $5, expires_at = $6, ${user}`,
+    '  FROM cur WHERE s.id = cur.id AND cur.merged IS NOT NULL RETURNING 1)',
     'SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM kept)::int AS saved',
   ].join('\n');
+}
+
+/** Whether a write only removes keys (once its removals are applied), and so may empty the session. */
+export function removesOnly(write: SessionWrite): boolean {
+  return Object.keys(splitWrite(write).set).length === 0;
 }
 
 /**

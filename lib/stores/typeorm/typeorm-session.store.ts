@@ -4,7 +4,7 @@ import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '..
 import { SessionStore } from '../session-store';
 import { checkSessionId } from '../shared/session-id';
 import { timeoutOf } from '../shared/store-timeout';
-import { jsonMergeStatement, postgresMergeParams, postgresMergeSql } from './session-merge';
+import { jsonMergeStatement, postgresMergeParams, postgresMergeSql, removesOnly } from './session-merge';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
 import { DEFAULT_SESSION_TABLE } from './session-table';
 import { hashedUserId, legacyUserId, withHashedUser } from './session-user-id';
@@ -59,7 +59,8 @@ export class TypeOrmSessionStore extends SessionStore {
   private readonly sqlite?: SqliteSessionWriter;
   private readonly timer?: NodeJS.Timeout;
   private cleaning?: Promise<unknown>;
-  private postgresMerge?: string;
+  /** The PostgreSQL patch statements (see postgresMergeSql): [sets keys, only removes keys]. */
+  private postgresMerge?: [string, string];
   private closed = false;
   /** A lock on one user for `maxSessionsPerUser` (see {@link lockSqlUser} and {@link SqliteUserLock}). */
   override readonly lockUser: (userId: string) => Promise<() => Promise<void>>;
@@ -203,7 +204,9 @@ export class TypeOrmSessionStore extends SessionStore {
     const { sql, type } = this.db;
     if (type === 'postgres') {
       try {
-        const [row] = (await this.db.single((this.postgresMerge ??= postgresMergeSql(sql.table)), postgresMergeParams(id, write, now), deadline)).records;
+        const statements = (this.postgresMerge ??= [postgresMergeSql(sql.table, false), postgresMergeSql(sql.table, true)]);
+        const statement = statements[removesOnly(write) ? 1 : 0];
+        const [row] = (await this.db.single(statement, postgresMergeParams(id, write, now), deadline)).records;
         return row?.saved > 0 ? 'saved' : row?.deleted > 0 ? 'deleted' : 'missing';
       } catch (error) {
         if (isJsonError(error) || isRetryable(error)) return undefined;
