@@ -9,12 +9,12 @@ import { newId, write } from './store-contract';
  * runs three `PRAGMA busy_timeout` statements that bound it (read, set, restore), in process with
  * no round trip: the counts below leave them out.
  */
-const BACKENDS: { name: string; services: ServiceName[]; open: typeof openSqlite; pragmas: number; removalOnly: number }[] = [
-  { name: 'PostgreSQL', services: ['postgres'], open: openPostgres, pragmas: 0, removalOnly: 1 },
-  // Removing keys only may empty the session, which must then be deleted: the locked
-  // read-modify-write (SELECT ... FOR UPDATE, UPDATE, COMMIT; MariaDB's BEGIN is a TypeORM call).
-  { name: 'MariaDB', services: ['mariadb'], open: openMariaDb, pragmas: 0, removalOnly: 4 },
-  { name: 'SQLite', services: [], open: openSqlite, pragmas: 3, removalOnly: 4 },
+const BACKENDS: { name: string; services: ServiceName[]; open: typeof openSqlite; pragmas: number; emptying: number }[] = [
+  { name: 'PostgreSQL', services: ['postgres'], open: openPostgres, pragmas: 0, emptying: 1 },
+  // A removal that empties the session: the UPDATE that keeps a row with keys left changes
+  // nothing, then the DELETE of the emptied row.
+  { name: 'MariaDB', services: ['mariadb'], open: openMariaDb, pragmas: 0, emptying: 2 },
+  { name: 'SQLite', services: [], open: openSqlite, pragmas: 3, emptying: 2 },
 ];
 
 const ASCII = /^[\x20-\x7e]*$/;
@@ -80,11 +80,34 @@ for (const backend of BACKENDS) {
       await harness.store.save(emptied, write({ a: 1, b: 2 }, { create: true }));
       await harness.store.save(kept, write({ a: 1, b: 2 }, { create: true }));
       let outcome: unknown;
-      expect(await count(async () => (outcome = await harness.store.save(emptied, write({}, { unset: ['a', 'b'] }))))).toBe(backend.removalOnly);
+      expect(await count(async () => (outcome = await harness.store.save(emptied, write({}, { unset: ['a', 'b'] }))))).toBe(backend.emptying);
       expect(outcome).toBe('deleted');
       expect(await table.row(emptied)).toBeUndefined();
-      expect(await harness.store.save(kept, write({}, { unset: ['a'] }))).toBe('saved');
+      expect(await count(async () => (outcome = await harness.store.save(kept, write({}, { unset: ['a'] }))))).toBe(1);
+      expect(outcome).toBe('saved');
       expect((await harness.store.get(kept))?.data).toEqual({ b: 2 });
+    });
+
+    it('a late removal after a destroy or an expiry writes nothing, and reports the session missing', async () => {
+      const [destroyed, expired] = [newId(), newId()];
+      await harness.store.save(destroyed, write({ a: 1, b: 2 }, { create: true }));
+      await harness.store.destroy(destroyed);
+      await table.insert([{ id: expired, expiresAt: Date.now() - 1000, data: '{"a":1,"b":2}' }]);
+      expect(await harness.store.save(destroyed, write({}, { unset: ['a'] }))).toBe('missing');
+      expect(await harness.store.save(expired, write({}, { unset: ['a', 'b'] }))).toBe('missing');
+      expect(await table.row(destroyed)).toBeUndefined();
+      expect((await table.row(expired))?.data).toBe('{"a":1,"b":2}');
+    });
+
+    it('loses no key when removals and writes of one session run at once, and deletes it once emptied', async () => {
+      const id = newId();
+      const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+      await harness.store.save(id, write({ keep: true, ...Object.fromEntries(keys.map((key) => [key, 1])) }, { create: true }));
+      const saves = keys.flatMap((key, i) => [harness.store.save(id, write({}, { unset: [key] })), harness.store.save(id, write({ [`n${i}`]: i }))]);
+      expect((await Promise.all(saves)).every((outcome) => outcome === 'saved')).toBe(true);
+      expect((await harness.store.get(id))?.data).toEqual({ keep: true, ...Object.fromEntries(keys.map((_, i) => [`n${i}`, i])) });
+      expect(await harness.store.save(id, write({}, { unset: ['keep', ...keys.map((_, i) => `n${i}`)] }))).toBe('deleted');
+      expect(await table.row(id)).toBeUndefined();
     });
 
     it('sets, replaces and removes keys in one patch, a key both set and removed ending up removed', async () => {

@@ -84,9 +84,8 @@ export function postgresMergeParams(id: string, write: SessionWrite, now: number
 /**
  * MariaDB's and SQLite's one-statement patch of a live row (`JSON_SET`/`JSON_REMOVE`, `json_set`/
  * `json_remove`): one `UPDATE`, atomic under the row lock (InnoDB) or the database lock (SQLite).
- * `null` when the write cannot be one statement there: when it only removes keys (it may empty
- * the session, which must then be deleted) or names a key that is not a plain path label. Those
- * writes take the locked read-modify-write. MySQL (not MariaDB) is left on that path too: its
+ * `null` when the write only removes keys (see {@link jsonRemovalStatements}) or names a key that
+ * is not a plain path label (the locked read-modify-write). MySQL (not MariaDB) is left on that path too: its
  * JSON functions rewrite the whole document in their own form, untested here.
  */
 export function jsonMergeStatement(type: SessionDatabaseType, table: string, id: string, write: SessionWrite, now: number): MergeStatement | null {
@@ -107,6 +106,37 @@ export function jsonMergeStatement(type: SessionDatabaseType, table: string, id:
   if (write.userId !== undefined) params.push(write.userId);
   params.push(id, now);
   return { sql: `UPDATE ${table} SET data = ${data}, touched_at = ?, expires_at = ?${user} WHERE id = ? AND expires_at > ?`, params };
+}
+
+/**
+ * MariaDB's and SQLite's patch that only removes keys, as two statements, each atomic on its own:
+ * `update` changes the live row when a key is left, `remove` deletes it when none is. When
+ * neither changes a row, the row is gone, or a concurrent save changed it between the two, and
+ * the locked read-modify-write decides. `null` for a key that is not a plain path label.
+ */
+export function jsonRemovalStatements(
+  type: SessionDatabaseType,
+  table: string,
+  id: string,
+  write: SessionWrite,
+  now: number,
+): { update: MergeStatement; remove: MergeStatement } | null {
+  const paths = [...new Set(splitWrite(write).drop)];
+  if (!paths.every((key) => PLAIN_KEY.test(key))) return null;
+  const sqlite = type === 'better-sqlite3';
+  const remaining = `${sqlite ? 'json_remove' : 'JSON_REMOVE'}(data, ${paths.map(() => '?').join(', ')})`;
+  const params = paths.map((key) => `$."${key}"`);
+  // json_remove writes JSON minified: an emptied object is exactly '{}'.
+  const [left, none] = sqlite ? [`${remaining} <> '{}'`, `${remaining} = '{}'`] : [`JSON_LENGTH(${remaining}) > 0`, `JSON_LENGTH(${remaining}) = 0`];
+  const user = write.userId === undefined ? '' : ', user_id = ?';
+  const set = [...params, write.touchedAt, now + write.ttl, ...(write.userId === undefined ? [] : [write.userId])];
+  return {
+    update: {
+      sql: `UPDATE ${table} SET data = ${remaining}, touched_at = ?, expires_at = ?${user} WHERE id = ? AND expires_at > ? AND ${left}`,
+      params: [...set, id, now, ...params],
+    },
+    remove: { sql: `DELETE FROM ${table} WHERE id = ? AND expires_at > ? AND ${none}`, params: [id, now, ...params] },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { SessionOptionsError } from '../../errors';
 import type { SaveOutcome, SessionWrite } from '../session-store';
-import { jsonMergeStatement } from './session-merge';
+import { jsonMergeStatement, jsonRemovalStatements, MergeStatement, removesOnly } from './session-merge';
 import { createValues, LockedRow, planPatch, rowParams } from './session-patch';
 import type { SessionSql } from './session-sql';
 import type { DataSourceLike } from './typeorm-like.types';
@@ -51,16 +51,24 @@ export class SqliteSessionWriter {
 
   /**
    * One statement when it can be: a create is an `INSERT ... ON CONFLICT DO NOTHING`, a patch
-   * that sets keys one `UPDATE` with `json_set`/`json_remove` (see jsonMergeStatement). The rest
-   * (a create whose id has a row, a patch that only removes keys) is the locked transaction.
+   * that sets keys one `UPDATE` with `json_set`/`json_remove` (see jsonMergeStatement), one that
+   * removes keys an `UPDATE` or, when it empties the session, a `DELETE` (jsonRemovalStatements).
+   * The rest (a create whose id has a row, a key that is not a plain name, a removal that changed
+   * no row) is the locked transaction, which also tells a missing row from an emptied one.
    */
   save(id: string, write: SessionWrite, timeout: number): SaveOutcome {
     return this.bounded(timeout, (prepared) => {
       const now = Date.now();
       const created = write.create ? createValues(write, now) : null;
       if (created && prepared.insertNew.run(id, ...rowParams(created)).changes > 0) return 'saved';
-      const merge = write.create ? null : jsonMergeStatement('better-sqlite3', this.sql.table, id, write, now);
-      if (merge) return this.statement(prepared, merge.sql).run(...merge.params).changes > 0 ? 'saved' : 'missing';
+      if (!write.create) {
+        const run = (statement: MergeStatement) => this.statement(prepared, statement.sql).run(...statement.params).changes > 0;
+        const removal = removesOnly(write) ? jsonRemovalStatements('better-sqlite3', this.sql.table, id, write, now) : null;
+        if (removal && run(removal.update)) return 'saved';
+        if (removal && run(removal.remove)) return 'deleted';
+        const merge = removal ? null : jsonMergeStatement('better-sqlite3', this.sql.table, id, write, now);
+        if (merge) return run(merge) ? 'saved' : 'missing';
+      }
       return prepared.save.immediate(id, write);
     });
   }

@@ -4,7 +4,7 @@ import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '..
 import { SessionStore } from '../session-store';
 import { checkSessionId } from '../shared/session-id';
 import { timeoutOf } from '../shared/store-timeout';
-import { jsonMergeStatement, postgresMergeParams, postgresMergeSql, removesOnly } from './session-merge';
+import { jsonMergeStatement, jsonRemovalStatements, MergeStatement, postgresMergeParams, postgresMergeSql, removesOnly } from './session-merge';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
 import { DEFAULT_SESSION_TABLE } from './session-table';
 import { hashedUserId, legacyUserId, withHashedUser } from './session-user-id';
@@ -196,9 +196,9 @@ export class TypeOrmSessionStore extends SessionStore {
 
   /**
    * A patch of a live row in one statement (see session-merge.ts): its outcome, or `undefined`
-   * when this write needs the locked read-modify-write (MySQL; on MariaDB a write that only
-   * removes keys or names an unusual key; on PostgreSQL data that its `json` type refuses, such
-   * as a `\u0000` escape; anywhere a deadlock, which the locked path retries).
+   * when this write needs the locked read-modify-write (MySQL; on MariaDB a write that names an
+   * unusual key, or a removal that changed no row; on PostgreSQL data that its `json` type
+   * refuses, such as a `\u0000` escape; anywhere a deadlock, which the locked path retries).
    */
   private async merge(id: string, write: SessionWrite, now: number, deadline: number): Promise<SaveOutcome | undefined> {
     const { sql, type } = this.db;
@@ -213,10 +213,18 @@ export class TypeOrmSessionStore extends SessionStore {
         throw error;
       }
     }
-    const statement = this.db.mariadb ? jsonMergeStatement(type, sql.table, id, write, now) : null;
-    if (!statement) return undefined;
+    if (!this.db.mariadb) return undefined;
+    const run = async (statement: MergeStatement) => (await this.db.single(statement.sql, statement.params, deadline)).affected > 0;
     try {
-      return (await this.db.single(statement.sql, statement.params, deadline)).affected > 0 ? 'saved' : 'missing';
+      if (removesOnly(write)) {
+        const removal = jsonRemovalStatements(type, sql.table, id, write, now);
+        if (!removal) return undefined;
+        if (await run(removal.update)) return 'saved';
+        return (await run(removal.remove)) ? 'deleted' : undefined;
+      }
+      const statement = jsonMergeStatement(type, sql.table, id, write, now);
+      if (!statement) return undefined;
+      return (await run(statement)) ? 'saved' : 'missing';
     } catch (error) {
       if (isRetryable(error)) return undefined;
       throw error;
