@@ -148,7 +148,7 @@ const CONTENDERS = [
 // SQL peer (issue 25, point 4): express-session + connect-pg-simple on Express, the PostgreSQL
 // session store of the Express world, beside nest-session's TypeORM/PostgreSQL contender. Redis-free.
 // Full runs only, like the TypeORM contender; for the pair alone:
-//   BENCH_ONLY='^(nest-session/typeorm/express|express-session/pg/express)$' BENCH_SCENARIOS=read,write
+//   BENCH_FULL=1 BENCH_ONLY='^(nest-session/typeorm/express|express-session/pg/express)$' BENCH_SCENARIOS=read,write
 const SQL_PEERS = [
   {
     id: 'express-session/pg/express',
