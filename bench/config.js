@@ -27,6 +27,8 @@ module.exports = {
   },
   /** The store's table for the bench; dropped at the end. */
   PG_TABLE: 'nsbench_sessions',
+  /** connect-pg-simple's table (its own layout), made and dropped by its contender's process. */
+  PG_SIMPLE_TABLE: 'nsbench_pgsimple',
   /** application_name of the contenders' connections, to find their backends' CPU time. */
   PG_APPLICATION: 'nsbench-server',
   /**

@@ -256,6 +256,25 @@ const CONTENDERS = [
 
 const GRAPHQL_REQUEST = { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' } };
 
+// SQL peer (issue 25, point 4): express-session + connect-pg-simple on Express, the PostgreSQL
+// session store of the Express world, beside nest-session's TypeORM/PostgreSQL contender. Redis-free.
+// Full runs only, like the TypeORM contender; for the pair alone:
+//   BENCH_FULL=1 BENCH_ONLY='^(nest-session/typeorm/express|express-session/pg/express)$' BENCH_SCENARIOS=read,write
+const SQL_PEERS = [
+  {
+    id: 'express-session/pg/express',
+    label: 'express-session + connect-pg-simple (Express)',
+    family: 'other',
+    kind: 'express-session',
+    store: 'pg',
+    backend: 'postgres',
+    platform: 'express',
+    scenarios: ALL,
+    core: [],
+  },
+];
+CONTENDERS.push(...SQL_PEERS);
+
 /**
  * The scenarios. `cookie`: true sends each connection a session cookie created before the run;
  * 'duplicates' sends the hostile header of the duplicate-cookie case instead. `method`, `body`

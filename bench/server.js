@@ -26,6 +26,7 @@ const { loadExport } = require('./lib-exports');
 const contender = findContender(process.argv[2]);
 const counters = { redisCommands: 0, pgQueries: 0, events: 0 };
 let onPrune = null;
+let onClose = null;
 let profiler = null;
 
 // Client-side counters, a cross-check of Redis' own INFO commandstats and the only count of SQL
@@ -221,6 +222,28 @@ function connectRedisStore(prefix) {
   return new RedisStore({ client: redisClient(), prefix });
 }
 
+/**
+ * connect-pg-simple on a pg Pool of the same size as TypeORM's (pg's default, 10), its table made
+ * here with the layout of its own table.sql (under names of its own, so it never meets a real
+ * `session` table), dropped again when the process closes. Its defaults otherwise (touch on);
+ * pruning off, as on the TypeORM contender.
+ */
+async function connectPgStore(session) {
+  const pg = stackRequire('pg');
+  const PgSession = stackRequire('connect-pg-simple')(session);
+  const { host, port, username: user, database } = config.PG;
+  const pool = new pg.Pool({ host, port, user, database, application_name: config.PG_APPLICATION });
+  const table = config.PG_SIMPLE_TABLE;
+  await pool.query(`DROP TABLE IF EXISTS ${table}`);
+  await pool.query(`CREATE TABLE ${table} (sid varchar NOT NULL PRIMARY KEY, sess json NOT NULL, expire timestamp(6) NOT NULL)`);
+  await pool.query(`CREATE INDEX ${table}_expire ON ${table} (expire)`);
+  onClose = async () => {
+    await pool.query(`DROP TABLE IF EXISTS ${table}`);
+    await pool.end();
+  };
+  return new PgSession({ pool, tableName: table, pruneSessionInterval: false });
+}
+
 async function postgresDataSource() {
   const { DataSource } = stackRequire('typeorm');
   const dataSource = new DataSource({ type: 'postgres', ...config.PG, applicationName: config.PG_APPLICATION, synchronize: false, logging: false });
@@ -322,6 +345,7 @@ async function build() {
       const session = stackRequire('express-session');
       const options = { secret: config.SECRET, resave: false, saveUninitialized: false };
       if (store === 'redis') options.store = connectRedisStore(config.PREFIXES.connectRedis);
+      if (store === 'pg') options.store = await connectPgStore(session);
       const setup = (app) => app.use(session(options));
       if (graphql) {
         // Apollo's context holds the Express request (Nest's driver puts it there as `req`).
@@ -420,6 +444,7 @@ async function main() {
         process.send({ type: 'prune', id: message.id, deleted, ms: Number(process.hrtime.bigint() - started) / 1e6 });
       } else if (message.type === 'close') {
         await app.close();
+        await onClose?.();
         process.exit(0);
       }
     } catch (error) {

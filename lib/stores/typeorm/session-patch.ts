@@ -1,5 +1,5 @@
 import { SessionDataError } from '../../errors';
-import type { SessionWrite, StoredData } from '../session-store';
+import type { JsonValue, SessionWrite, StoredData } from '../session-store';
 import { mergeChangeSet } from '../shared/merge-change-set';
 
 /** A row as the store's locking read returns it (drivers return `bigint` as string or number). */
@@ -58,7 +58,7 @@ export function createValues(write: SessionWrite, now: number): RowValues | null
  * JSON with every non-ASCII character escaped, so the stored text is plain ASCII: it survives any
  * column or connection character set (MySQL's `utf8` cannot hold emoji) and reads back exactly.
  */
-export function encodeData(data: StoredData): string {
+export function encodeData(data: JsonValue): string {
   return JSON.stringify(data).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -1,6 +1,7 @@
 import { SessionOptionsError } from '../../errors';
 import type { SaveOutcome, SessionWrite } from '../session-store';
-import { LockedRow, planPatch, rowParams } from './session-patch';
+import { jsonMergeStatement, jsonRemovalStatements, MergeStatement, removesOnly } from './session-merge';
+import { createValues, LockedRow, planPatch, rowParams } from './session-patch';
 import type { SessionSql } from './session-sql';
 import type { DataSourceLike } from './typeorm-like.types';
 
@@ -15,9 +16,15 @@ interface Database {
   transaction<A extends unknown[], R>(fn: (...args: A) => R): { immediate(...args: A): R };
 }
 
+/** Prepared patch shapes kept at most; past it they are prepared afresh. */
+const MAX_MERGE_SHAPES = 64;
+
 interface Prepared {
   database: Database;
   save: { immediate(id: string, write: SessionWrite): SaveOutcome };
+  insertNew: Statement;
+  /** The one-statement patches, by their text (a few shapes: how many keys set and removed). */
+  merges: Map<string, Statement>;
   touch: Statement;
   remove: Statement;
 }
@@ -42,8 +49,28 @@ export class SqliteSessionWriter {
     private readonly sql: SessionSql,
   ) {}
 
+  /**
+   * One statement when it can be: a create is an `INSERT ... ON CONFLICT DO NOTHING`, a patch
+   * that sets keys one `UPDATE` with `json_set`/`json_remove` (see jsonMergeStatement), one that
+   * removes keys an `UPDATE` or, when it empties the session, a `DELETE` (jsonRemovalStatements).
+   * The rest (a create whose id has a row, a key that is not a plain name, a removal that changed
+   * no row) is the locked transaction, which also tells a missing row from an emptied one.
+   */
   save(id: string, write: SessionWrite, timeout: number): SaveOutcome {
-    return this.bounded(timeout, (prepared) => prepared.save.immediate(id, write));
+    return this.bounded(timeout, (prepared) => {
+      const now = Date.now();
+      const created = write.create ? createValues(write, now) : null;
+      if (created && prepared.insertNew.run(id, ...rowParams(created)).changes > 0) return 'saved';
+      if (!write.create) {
+        const run = (statement: MergeStatement) => this.statement(prepared, statement.sql).run(...statement.params).changes > 0;
+        const removal = removesOnly(write) ? jsonRemovalStatements('better-sqlite3', this.sql.table, id, write, now) : null;
+        if (removal && run(removal.update)) return 'saved';
+        if (removal && run(removal.remove)) return 'deleted';
+        const merge = removal ? null : jsonMergeStatement('better-sqlite3', this.sql.table, id, write, now);
+        if (merge) return run(merge) ? 'saved' : 'missing';
+      }
+      return prepared.save.immediate(id, write);
+    });
   }
 
   touch(id: string, touchedAt: number, ttl: number, timeout: number): boolean {
@@ -67,6 +94,16 @@ export class SqliteSessionWriter {
     }
   }
 
+  private statement(prepared: Prepared, sql: string): Statement {
+    let statement = prepared.merges.get(sql);
+    if (!statement) {
+      if (prepared.merges.size >= MAX_MERGE_SHAPES) prepared.merges.clear();
+      statement = prepared.database.prepare(sql);
+      prepared.merges.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Statements are prepared on first use and again if the DataSource reconnected. */
   private prepare(): Prepared {
     const database = (this.dataSource.driver as unknown as { databaseConnection?: Database }).databaseConnection;
@@ -83,7 +120,8 @@ export class SqliteSessionWriter {
       if (plan.outcome === 'deleted' && plan.statement) remove.run(id);
       return plan.outcome;
     });
-    this.prepared = { database, save, touch: database.prepare(this.sql.touch), remove };
+    const insertNew = database.prepare(this.sql.insertNew);
+    this.prepared = { database, save, insertNew, merges: new Map(), touch: database.prepare(this.sql.touch), remove };
     return this.prepared;
   }
 }

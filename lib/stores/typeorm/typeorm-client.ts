@@ -31,6 +31,7 @@ export class TypeOrmSessionClient {
   private currentTimeout = DEFAULT_STORE_TIMEOUT;
   private bounds: SqlBounds;
   private poolsGuarded = false;
+  private mariaDbServer: boolean;
 
   constructor(
     readonly dataSource: DataSourceLike,
@@ -44,7 +45,8 @@ export class TypeOrmSessionClient {
       .map((part) => dataSource.driver.escape(part))
       .join('.');
     this.sql = sessionSql(this.type, table);
-    this.bounds = sqlBounds(this.type, this.currentTimeout, this.type === 'mariadb');
+    this.mariaDbServer = this.type === 'mariadb';
+    this.bounds = sqlBounds(this.type, this.currentTimeout, this.mariaDbServer);
   }
 
   /** Milliseconds a call may take: the `timeout` of the last {@link start}. */
@@ -63,14 +65,15 @@ export class TypeOrmSessionClient {
    */
   async start(timeout: number): Promise<void> {
     this.currentTimeout = timeout;
-    this.bounds = sqlBounds(this.type, timeout, this.type === 'mariadb');
+    this.bounds = sqlBounds(this.type, timeout, this.mariaDbServer);
     if (!this.dataSource.isInitialized) return;
     try {
       await this.run(this.sql.check, []);
       // A `mysql` DataSource may well talk to MariaDB, which can bound each statement.
       if (this.type === 'mysql') {
         const [row] = (await this.run('SELECT VERSION() AS version', [])).records;
-        this.bounds = sqlBounds(this.type, timeout, /mariadb/i.test(String(row?.version)));
+        this.mariaDbServer = /mariadb/i.test(String(row?.version));
+        this.bounds = sqlBounds(this.type, timeout, this.mariaDbServer);
       }
     } catch (error) {
       if (error instanceof SessionSchemaError) throw error;
@@ -78,13 +81,32 @@ export class TypeOrmSessionClient {
     }
   }
 
-  /** One write statement, bounded: in its own bounded transaction on PostgreSQL, prefixed on MariaDB. */
-  single(sql: string, params: unknown[], deadline: number): Promise<StatementResult> {
-    if (!this.bounds.begin) return this.run(this.bounds.prefix + sql, params);
-    return this.transaction(async (runner) => {
-      const result = await runner.query(sql, params, true);
-      return { records: result.records ?? [], affected: result.affected ?? 0 };
-    }, deadline);
+  /** True when the server is MariaDB (a `mariadb` DataSource, or a `mysql` one that found MariaDB at startup). */
+  get mariadb(): boolean {
+    return this.mariaDbServer;
+  }
+
+  /**
+   * One write statement on its own, bounded. PostgreSQL: one round trip, the statement's last
+   * parameter being the milliseconds left before `deadline` (its `lock_timeout`, see
+   * postgresLockBound), taken once the connection is held: past the deadline nothing is sent.
+   * MariaDB: the `SET STATEMENT` prefix. MySQL and SQLite: as it is.
+   */
+  async single(sql: string, params: unknown[], deadline: number): Promise<StatementResult> {
+    if (this.type !== 'postgres') return this.run(this.bounds.prefix + sql, params);
+    return this.mapped(async () => {
+      this.guardPools();
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        await runner.connect();
+        const left = Math.ceil(deadline - Date.now());
+        if (left <= 0) throw new SessionStoreTimeoutError(STORE, this.currentTimeout);
+        const result = await runner.query(sql, [...params, String(left)], true);
+        return { records: result.records ?? [], affected: result.affected ?? 0 };
+      } finally {
+        await runner.release();
+      }
+    });
   }
 
   /**

@@ -9,6 +9,8 @@ export interface QueryRunnerLike {
   readonly isTransactionActive: boolean;
   /** The DataSource the runner belongs to (the migration reads its `type`). */
   readonly connection: { readonly driver: { readonly options: { readonly type: string } } };
+  /** Takes a connection from the pool (`query` does it too, on first use). */
+  connect(): Promise<unknown>;
   query(query: string, parameters?: unknown[], useStructuredResult?: boolean): Promise<any>;
   startTransaction(): Promise<void>;
   commitTransaction(): Promise<void>;

@@ -4,6 +4,7 @@ import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '..
 import { SessionStore } from '../session-store';
 import { checkSessionId } from '../shared/session-id';
 import { timeoutOf } from '../shared/store-timeout';
+import { jsonMergeStatement, jsonRemovalStatements, MergeStatement, postgresMergeParams, postgresMergeSql, removesOnly } from './session-merge';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
 import { DEFAULT_SESSION_TABLE } from './session-table';
 import { hashedUserId, legacyUserId, withHashedUser } from './session-user-id';
@@ -23,18 +24,29 @@ const STORE = 'TypeOrmSessionStore';
 
 /**
  * Sessions in one SQL table, through a TypeORM DataSource: PostgreSQL, MySQL/MariaDB or SQLite
- * (better-sqlite3). A save is a read-modify-write under a row lock (`SELECT ... FOR UPDATE` in a
- * transaction; on SQLite one synchronous `BEGIN IMMEDIATE` transaction), so concurrent saves of
- * one session never lose a key. Expired rows are ignored on every read and removed in batches by
- * a timer and by `prune()`.
+ * (better-sqlite3). A save merges its change-set into the stored JSON atomically, so concurrent
+ * saves of one session never lose a key, and in as few statements as the database allows:
+ * - PostgreSQL: every call is one statement. A patch locks the live row, merges, and updates it
+ *   or deletes it when emptied, in one statement (see session-merge.ts); a create is an
+ *   `INSERT ... ON CONFLICT DO NOTHING`.
+ * - MariaDB and SQLite: a patch that sets keys is one `UPDATE` with the database's JSON functions;
+ *   one that only removes keys (it may empty the session) or names a key that is not a plain
+ *   name is a read-modify-write under a row lock (`SELECT ... FOR UPDATE` in a transaction; on
+ *   SQLite one synchronous `BEGIN IMMEDIATE` transaction). MySQL (not MariaDB) takes that path
+ *   for every patch.
+ * A patch only ever changes a live row: a destroyed, regenerated or expired session stays gone.
+ * Expired rows are ignored on every read and removed in batches by a timer and by `prune()`.
  *
  * Timeouts (the `timeout` of `start()`, 2000 ms without it): every write is bounded by the
- * database itself (PostgreSQL `SET LOCAL lock_timeout`/`statement_timeout` in its transaction,
- * MariaDB `SET STATEMENT max_statement_time`, SQLite's busy timeout), and a transaction commits
- * only before its deadline, so a write that timed out has written nothing. Not covered: a COMMIT
- * that is sent in time but answered more than the module's extra 500 ms later; on MySQL (not
- * MariaDB) a single-statement touch, destroy or create waits on locks as long as the server's
- * `innodb_lock_wait_timeout` says.
+ * database itself, so that a write that timed out has written nothing. PostgreSQL: a statement
+ * is sent only before its deadline, on a connection already held, and sets its own
+ * `lock_timeout` to the time left (`set_config(..., true)`, which ends with the statement); the
+ * locked read-modify-write, used for rows that PostgreSQL's `json` type cannot read, sets
+ * `lock_timeout` and `statement_timeout` in its transaction and commits only before its
+ * deadline. MariaDB: `SET STATEMENT max_statement_time` on each statement. SQLite: its busy
+ * timeout. Not covered: a statement (or COMMIT) sent in time that then runs, without waiting on
+ * a lock, more than the module's extra 500 ms past the timeout; on MySQL (not MariaDB) a
+ * single-statement write waits on locks as long as the server's `innodb_lock_wait_timeout` says.
  *
  * Schema: `start()` checks the table once, and a missing table or column stops the app with a
  * {@link SessionSchemaError} that names the migration to run. When the database is unreachable
@@ -47,6 +59,8 @@ export class TypeOrmSessionStore extends SessionStore {
   private readonly sqlite?: SqliteSessionWriter;
   private readonly timer?: NodeJS.Timeout;
   private cleaning?: Promise<unknown>;
+  /** The PostgreSQL patch statements (see postgresMergeSql): [sets keys, only removes keys]. */
+  private postgresMerge?: [string, string];
   private closed = false;
   /** A lock on one user for `maxSessionsPerUser` (see {@link lockSqlUser} and {@link SqliteUserLock}). */
   override readonly lockUser: (userId: string) => Promise<() => Promise<void>>;
@@ -95,16 +109,20 @@ export class TypeOrmSessionStore extends SessionStore {
     const { sqlite } = this;
     if (sqlite) return this.db.mapped(async () => sqlite.save(id, write, this.db.timeout));
     const deadline = Date.now() + this.db.timeout;
+    const now = Date.now();
     // A fresh id has no row: insert it straight away. Locking a missing row first would take
     // InnoDB gap locks, and two creates in the same gap deadlock each other.
-    const created = write.create ? createValues(write, Date.now()) : null;
+    const created = write.create ? createValues(write, now) : null;
     if (created) {
       try {
-        await this.db.single(this.db.sql.insert, [id, ...rowParams(created)], deadline);
-        return 'saved';
+        if ((await this.db.single(this.db.sql.insertNew, [id, ...rowParams(created)], deadline)).affected > 0) return 'saved';
       } catch (error) {
         if (!isRetryable(error)) throw error;
       }
+    }
+    if (!write.create) {
+      const outcome = await this.merge(id, write, now, deadline);
+      if (outcome) return outcome;
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -127,7 +145,7 @@ export class TypeOrmSessionStore extends SessionStore {
     checkSessionId(id, STORE);
     const { sqlite } = this;
     if (sqlite) return this.db.mapped(async () => sqlite.destroy(id, this.db.timeout));
-    await this.db.single(this.db.sql.delete, [id], Date.now() + this.db.timeout);
+    await this.db.single(this.db.sql.destroy, [id], Date.now() + this.db.timeout);
   }
 
   /**
@@ -176,6 +194,43 @@ export class TypeOrmSessionStore extends SessionStore {
       .finally(() => (this.cleaning = undefined));
   }
 
+  /**
+   * A patch of a live row in one statement (see session-merge.ts): its outcome, or `undefined`
+   * when this write needs the locked read-modify-write (MySQL; on MariaDB a write that names an
+   * unusual key, or a removal that changed no row; on PostgreSQL data that its `json` type
+   * refuses, such as a `\u0000` escape; anywhere a deadlock, which the locked path retries).
+   */
+  private async merge(id: string, write: SessionWrite, now: number, deadline: number): Promise<SaveOutcome | undefined> {
+    const { sql, type } = this.db;
+    if (type === 'postgres') {
+      try {
+        const statements = (this.postgresMerge ??= [postgresMergeSql(sql.table, false), postgresMergeSql(sql.table, true)]);
+        const statement = statements[removesOnly(write) ? 1 : 0];
+        const [row] = (await this.db.single(statement, postgresMergeParams(id, write, now), deadline)).records;
+        return row?.saved > 0 ? 'saved' : row?.deleted > 0 ? 'deleted' : 'missing';
+      } catch (error) {
+        if (isJsonError(error) || isRetryable(error)) return undefined;
+        throw error;
+      }
+    }
+    if (!this.db.mariadb) return undefined;
+    const run = async (statement: MergeStatement) => (await this.db.single(statement.sql, statement.params, deadline)).affected > 0;
+    try {
+      if (removesOnly(write)) {
+        const removal = jsonRemovalStatements(type, sql.table, id, write, now);
+        if (!removal) return undefined;
+        if (await run(removal.update)) return 'saved';
+        return (await run(removal.remove)) ? 'deleted' : undefined;
+      }
+      const statement = jsonMergeStatement(type, sql.table, id, write, now);
+      if (!statement) return undefined;
+      return (await run(statement)) ? 'saved' : 'missing';
+    } catch (error) {
+      if (isRetryable(error)) return undefined;
+      throw error;
+    }
+  }
+
   private async patch(runner: QueryRunnerLike, id: string, write: SessionWrite): Promise<SaveOutcome> {
     const prefix = this.db.statementPrefix;
     const [row] = (await runner.query(prefix + this.db.sql.lock, [id])) as LockedRow[];
@@ -188,6 +243,12 @@ export class TypeOrmSessionStore extends SessionStore {
     }
     return plan.outcome;
   }
+}
+
+/** PostgreSQL data exceptions (class 22): text that its `json` type refuses. */
+function isJsonError(error: unknown): boolean {
+  const cause = (error as { driverError?: { code?: string } } | undefined)?.driverError ?? (error as { code?: string } | undefined);
+  return String(cause?.code).startsWith('22');
 }
 
 function isRetryable(error: unknown): boolean {
