@@ -1,12 +1,13 @@
 import { createCookieCodec } from './codecs/create-cookie-codec';
-import { CsrfTokens } from './csrf/csrf-tokens';
+import { CsrfTokens } from './session/csrf-tokens';
 import { SessionOptionsError } from './errors';
 import { SessionEvents } from './events/session-events';
+import { SessionLimit } from './limits/session-limit';
 import { CookieSessionInterface } from './session/cookie-session.interface';
 import type { SessionRuntime } from './session/request-session';
 import { ServerSessionInterface } from './session/server-session.interface';
 import type { SessionInterface } from './session/session-interface';
-import { SessionStore } from './stores/session-store';
+import { SessionStore } from './contract/session-store';
 import type { ResolvedSessionOptions } from './utils/resolve-options';
 
 /**
@@ -35,7 +36,8 @@ export function createSessionInterface(options: ResolvedSessionOptions): Session
       `maxSessionsPerUser needs a store that can lock a user across app processes; ${store.constructor.name} has no lockUser() (every built-in store has one). Implement lockUser() in your store, or remove maxSessionsPerUser.`,
     );
   }
-  return new ServerSessionInterface(options, store);
+  const max = options.maxSessionsPerUser;
+  return new ServerSessionInterface(options, store, max ? (sessions) => new SessionLimit(sessions, max) : undefined);
 }
 
 /** The runtime every request of the application shares. */

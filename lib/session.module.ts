@@ -14,7 +14,7 @@ import { ConfigurableModuleClass, SESSION_MODULE_OPTIONS } from './session.modul
 import { createSessionRuntime } from './session-runtime.factory';
 import { SessionService } from './session.service';
 import { refuseStoreInjection } from './session-store.check';
-import { SessionStore } from './stores/session-store';
+import { SessionStore } from './contract/session-store';
 import { graphqlCommitProvider } from './transports/graphql-commit.provider';
 import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-options';
 

@@ -1,5 +1,5 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { SessionDevice } from './devices/devices-options.interface';
+import type { SessionDevice } from './interfaces/devices-options.interface';
 import { SessionDevices } from './devices/session-devices';
 import { SessionContextError, SessionStoreUnsupportedError } from './errors';
 import type { Session } from './interfaces/session.interface';

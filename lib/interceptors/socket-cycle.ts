@@ -4,7 +4,7 @@ import { requestContext } from '../session/request-context';
 import type { SessionRuntime } from '../session/request-session';
 import { stateFor } from '../transports/context-state';
 import { toGatewayError } from '../transports/gateway-error';
-import { SOCKET_RESPONSE } from '../transports/socket-save';
+import { SOCKET_RESPONSE } from '../session/socket-save';
 import { sessionCycle } from './session-cycle';
 
 /**

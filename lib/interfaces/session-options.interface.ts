@@ -1,6 +1,6 @@
-import type { SessionDevicesOptions } from '../devices/devices-options.interface';
-import type { SessionMetrics } from '../metrics/session-metrics.interface';
-import type { SessionStore } from '../stores/session-store';
+import type { SessionDevicesOptions } from './devices-options.interface';
+import type { SessionMetrics } from './session-metrics.interface';
+import type { SessionStore } from '../contract/session-store';
 import type { CsrfOptions } from './csrf-options.interface';
 
 /** Attributes of the session cookie (Flask's `SESSION_COOKIE_*` settings). */

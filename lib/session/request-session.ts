@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
-import type { CsrfFailure, CsrfTokens } from '../csrf/csrf-tokens';
-import { exposeCsrfToken } from '../csrf/expose-csrf-token';
+import type { CsrfFailure } from '../errors';
+import type { CsrfTokens } from './csrf-tokens';
+import { exposeCsrfToken } from './expose-csrf-token';
 import { LateCookieError, SessionContextError, SessionSocketError, SessionStoreUnavailableError } from '../errors';
 import type { SessionEvents } from '../events/session-events';
 import type { Session } from '../interfaces/session.interface';
-import { SOCKET_RESPONSE, socketSaveAllowed } from '../transports/socket-save';
+import { SOCKET_RESPONSE, socketSaveAllowed } from './socket-save';
 import * as http from '../utils/http';
 import type { OpenedSession, SessionInterface } from './session-interface';
 import { SessionObject, type SessionLifecycle } from './session-object';

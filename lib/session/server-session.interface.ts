@@ -1,8 +1,7 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
-import { lastSeenDue, trackDevice } from '../devices/device-tracking';
+import { lastSeenDue, trackDevice } from './device-tracking';
 import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
-import { SessionLimit } from '../limits/session-limit';
-import type { SessionStore, SessionWrite, StoredData } from '../stores/session-store';
+import type { SessionStore, SessionWrite, StoredData } from '../contract/session-store';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
@@ -10,6 +9,17 @@ import { SessionInterface, type OpenedSession } from './session-interface';
 import { hasChanges, SessionState, type SessionSnapshot } from './session-state';
 import { StoreCalls } from './store-calls';
 import { userIdOfStored } from './user-id';
+
+/**
+ * What a write that gives a session its user passes through: the per-user limit of
+ * `maxSessionsPerUser` (lib/limits). Declared here and handed in by whoever builds the interface,
+ * because the limit is built on this interface (it lists the user's sessions through it): the
+ * session core never imports the features that stand on it.
+ */
+export interface UserAdmission {
+  /** Runs `write` once the user may hold session `id`; fails without writing when not. */
+  admit<T>(userId: string, id: string, write: () => Promise<T>): Promise<T>;
+}
 
 /**
  * Flask-Session's `ServerSideSessionInterface`: the cookie holds only a signed random id and the
@@ -20,16 +30,18 @@ import { userIdOfStored } from './user-id';
 export class ServerSessionInterface extends SessionInterface {
   private readonly signer: SessionIdSigner;
   readonly calls: StoreCalls;
-  private readonly limit?: SessionLimit;
+  private readonly admission?: UserAdmission;
 
   constructor(
     options: ResolvedSessionOptions,
     readonly store: SessionStore,
+    /** Builds the per-user limit (`maxSessionsPerUser`), when there is one; see {@link UserAdmission}. */
+    admission?: (sessions: ServerSessionInterface) => UserAdmission,
   ) {
     super(options, new TaggedJsonCodec(options.maxDepth));
     this.signer = new SessionIdSigner(options.secrets, options.cookie.name);
     this.calls = new StoreCalls(options.storeTimeout, options.metrics);
-    if (options.maxSessionsPerUser) this.limit = new SessionLimit(this, options.maxSessionsPerUser);
+    this.admission = admission?.(this);
   }
 
   override async start(): Promise<void> {
@@ -151,7 +163,7 @@ export class ServerSessionInterface extends SessionInterface {
 
   /** A write that gives the session a user goes through the per-user limit, when there is one. */
   private admit<T>(userId: string | null | undefined, id: string, write: () => Promise<T>): Promise<T> {
-    return this.limit && typeof userId === 'string' ? this.limit.admit(userId, id, write) : write();
+    return this.admission && typeof userId === 'string' ? this.admission.admit(userId, id, write) : write();
   }
 
   private async write(id: string, write: SessionWrite) {

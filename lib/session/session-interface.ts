@@ -1,10 +1,11 @@
 import type { ValueCodec } from '../codecs/codec.interface';
-import type { StoredData } from '../stores/session-store';
+import type { StoredData } from '../contract/json-value';
+import { PERMANENT_KEY } from '../contract/session-keys';
 import type * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
 import { SessionCookie } from './session-cookie';
 import { SessionLifetime } from './session-lifetime';
-import { PERMANENT_KEY, SessionState } from './session-state';
+import { SessionState } from './session-state';
 
 /** A session as it was opened for one request. */
 export interface OpenedSession {

@@ -1,7 +1,7 @@
 import { SessionOptionsError } from '../../errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
+import { SessionStore } from '../../contract/session-store';
 import { KeyedMutex } from '../shared/keyed-mutex';
 import { mergeChangeSet } from '../shared/merge-change-set';
 import { checkSessionId } from '../shared/session-id';

@@ -1,5 +1,5 @@
-import type { SaveOutcome, SessionRecord, SessionWrite } from '../session-store';
-import { SessionStore } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite } from '../../contract/session-store';
+import { SessionStore } from '../../contract/session-store';
 import { KeyedMutex } from '../shared/keyed-mutex';
 import { mergeChangeSet } from '../shared/merge-change-set';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
+import { SessionStore } from '../../contract/session-store';
 import { checkSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
 import { type MongoClientLike, resolveMongoCollection } from './mongo-client';

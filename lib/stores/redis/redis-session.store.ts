@@ -1,6 +1,6 @@
 import { SessionOptionsError, SessionStoreConflictError, SessionStoreDisconnectedError } from '../../errors';
-import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
+import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
+import { SessionStore } from '../../contract/session-store';
 import { resolveClient } from '../shared/owned-client';
 import { checkSessionId, isSessionId } from '../shared/session-id';
 import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';

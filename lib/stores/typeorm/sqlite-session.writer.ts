@@ -1,5 +1,5 @@
 import { SessionOptionsError } from '../../errors';
-import type { SaveOutcome, SessionWrite } from '../session-store';
+import type { SaveOutcome, SessionWrite } from '../../contract/session-store';
 import { LockedRow, planPatch, rowParams } from './session-patch';
 import type { SessionSql } from './session-sql';
 import type { DataSourceLike } from './typeorm-like.types';

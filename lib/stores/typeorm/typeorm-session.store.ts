@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SessionOptionsError } from '../../errors';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
+import { SessionStore } from '../../contract/session-store';
 import { checkSessionId } from '../shared/session-id';
 import { timeoutOf } from '../shared/store-timeout';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';

@@ -1,4 +1,4 @@
-import type { SessionState } from '../session/session-state';
+import type { SessionState } from './session-state';
 import { serializeCookie } from '../utils/cookie';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
