@@ -4,7 +4,6 @@ import type { CsrfFailure } from '../errors/csrf-rejected.error';
 import type { SessionState } from './session-state';
 import { deriveKeys } from '../utils/crypto';
 
-
 /** 32 random bytes per session, base64url. */
 const SECRET_BYTES = 32;
 const SECRET_FORMAT = /^[A-Za-z0-9_-]{43}$/;

@@ -3,7 +3,6 @@ import { DEVICE_KEY } from '../contract/session-keys';
 import * as http from '../utils/http';
 import type { ResolvedDevicesOptions } from '../interfaces/devices-options.interface';
 
-
 const MAX_ADDRESS = 64;
 
 /** The opt-in details of the request that logs in, or `undefined` when none is recorded. */
