@@ -35,6 +35,7 @@ export {
   type MongoSessionDocument,
   type MongoSessionStoreOptions,
 } from './stores/mongo';
+export * from './stores/shared';
 export { RedisSessionStore, type RedisClientLike, type RedisConnectionOptions, type RedisSessionStoreOptions } from './stores/redis';
 export * from './stores/typeorm';
 export * from './contract/session-store';

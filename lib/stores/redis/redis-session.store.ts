@@ -1,9 +1,8 @@
 import { SessionOptionsError, SessionStoreConflictError, SessionStoreDisconnectedError } from '../../errors';
 import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
-import { SessionStore } from '../../contract/session-store';
 import { resolveClient } from '../shared/owned-client';
-import { checkSessionId, isSessionId } from '../shared/session-id';
-import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import { BaseSessionStore, checkSessionId } from '../shared';
+import { isSessionId } from '../shared/session-id';
 import { createRedisClient } from './redis-client';
 import { lockRedisKey } from './redis-user-lock';
 import type { RedisClientLike } from './redis-client.types';
@@ -34,11 +33,10 @@ const MAX_INDEX_ROUNDS = 3;
  * clock that jumps after the offset was measured (Cluster: each primary's clock should agree
  * with the one measured, as NTP keeps them).
  */
-export class RedisSessionStore extends SessionStore {
+export class RedisSessionStore extends BaseSessionStore {
   private readonly client: RedisClientLike;
   private readonly owned: boolean;
   private readonly prefix: string;
-  private timeout = DEFAULT_STORE_TIMEOUT;
   private readonly clock = new RedisClock(() => this.live());
 
   constructor(options: RedisSessionStoreOptions) {
@@ -53,7 +51,7 @@ export class RedisSessionStore extends SessionStore {
 
   /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */
   override async start(settings: StoreSettings): Promise<void> {
-    this.timeout = timeoutOf(settings);
+    await super.start(settings);
     await this.clock.measure().catch(() => undefined);
   }
 

@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { SessionOptionsError } from '../../errors';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
-import { SessionStore } from '../../contract/session-store';
 import { checkSessionId } from '../shared/session-id';
-import { timeoutOf } from '../shared/store-timeout';
+import { BaseSessionStore } from '../shared';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
 import { DEFAULT_SESSION_TABLE } from './session-table';
 import { hashedUserId, legacyUserId, withHashedUser } from './session-user-id';
@@ -40,7 +39,7 @@ const STORE = 'TypeOrmSessionStore';
  * {@link SessionSchemaError} that names the migration to run. When the database is unreachable
  * at startup, the first call that meets the problem throws that error (a 500, never a 503).
  */
-export class TypeOrmSessionStore extends SessionStore {
+export class TypeOrmSessionStore extends BaseSessionStore {
   private readonly logger = new Logger(TypeOrmSessionStore.name);
   private readonly db: TypeOrmSessionClient;
   private readonly batchSize: number;
@@ -80,7 +79,8 @@ export class TypeOrmSessionStore extends SessionStore {
    * unreachable database is only logged here: the app starts, and calls fail until it is back.
    */
   override async start(settings: StoreSettings): Promise<void> {
-    await this.db.start(timeoutOf(settings));
+    await super.start(settings);
+    await this.db.start(this.timeout);
   }
 
   async get(id: string): Promise<SessionRecord | null> {
