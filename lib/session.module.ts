@@ -5,11 +5,11 @@ import { CsrfGuard } from './csrf/csrf.guard';
 import { SessionOptionsError } from './errors';
 import { SessionEvents } from './events/session-events';
 import { SessionHealthIndicator } from './health/session-health.indicator';
-import { SessionInterface } from './session/session-interface';
+import { refuseStoreInjection } from './session-store.check';
 import { ConfigurableModuleClass } from './session.module-definition';
 import { sessionProviders } from './session.providers';
 import { SessionService } from './session.service';
-import { refuseStoreInjection } from './session-store.check';
+import { SessionInterface } from './session/session-interface';
 
 /**
  * Flask's sessions for Nest. Import it once in the application module:

@@ -11,12 +11,12 @@ import { SessionHealthIndicator } from './health/session-health.indicator';
 import { SessionInterceptor } from './interceptors/session.interceptor';
 import type { SessionModuleOptions } from './interfaces/session-options.interface';
 import { SessionLimit } from './limits/session-limit';
-import { CookieSessionInterface } from './session/cookie-session.interface';
-import { ServerSessionInterface } from './session/server-session.interface';
-import { SessionInterface } from './session/session-interface';
 import { SESSION_RESOLVED_OPTIONS } from './session.constants';
 import { SESSION_MODULE_OPTIONS } from './session.module-definition';
 import { SessionService } from './session.service';
+import { CookieSessionInterface } from './session/cookie-session.interface';
+import { ServerSessionInterface } from './session/server-session.interface';
+import { SessionInterface } from './session/session-interface';
 import { graphqlCommitProvider } from './transports/graphql-commit.provider';
 import { resolveOptions, type ResolvedSessionOptions } from './utils/resolve-options';
 

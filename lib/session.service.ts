@@ -1,12 +1,12 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import type { SessionDevice } from './interfaces/devices-options.interface';
 import { SessionDevices } from './devices/session-devices';
 import { SessionContextError, SessionStoreUnsupportedError } from './errors';
+import type { SessionDevice } from './interfaces/devices-options.interface';
 import type { Session } from './interfaces/session.interface';
 import { requestContext } from './session/request-context';
 import { RequestSession } from './session/request-session';
-import { SessionInterface } from './session/session-interface';
 import { ServerSessionInterface } from './session/server-session.interface';
+import { SessionInterface } from './session/session-interface';
 import { type UserId, userIdOfValue } from './session/user-id';
 
 export type { UserId } from './session/user-id';

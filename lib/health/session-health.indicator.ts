@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SessionStoreNoAnswerError } from '../errors';
-import { SessionInterface } from '../session/session-interface';
 import { ServerSessionInterface } from '../session/server-session.interface';
+import { SessionInterface } from '../session/session-interface';
 import { generateSessionId } from '../utils/crypto';
 
 /** What {@link SessionHealthIndicator.isHealthy} reports: `@nestjs/terminus`'s `HealthIndicatorResult` shape. */

@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import { Observable, type Subscriber } from 'rxjs';
-import type * as http from '../utils/http';
 import { RequestSession } from '../session/request-session';
 import type { SessionInterface } from '../session/session-interface';
+import type * as http from '../utils/http';
 
 /** What one request's cycle needs: where it runs and how to reach its session. */
 export interface CycleContext {

@@ -2,9 +2,9 @@ import type { CallHandler, ExecutionContext, Logger } from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { requestContext } from '../session/request-context';
 import type { SessionInterface } from '../session/session-interface';
+import { SOCKET_RESPONSE } from '../session/socket-save';
 import { stateFor } from '../transports/context-state';
 import { toGatewayError } from '../transports/gateway-error';
-import { SOCKET_RESPONSE } from '../session/socket-save';
 import { sessionCycle } from './session-cycle';
 
 /**

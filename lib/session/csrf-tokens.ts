@@ -1,8 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CSRF_KEY } from '../contract/session-keys';
 import type { CsrfFailure } from '../errors/csrf-rejected.error';
-import type { SessionState } from './session-state';
 import { deriveKeys } from '../utils/crypto';
+import type { SessionState } from './session-state';
 
 /** 32 random bytes per session, base64url. */
 const SECRET_BYTES = 32;

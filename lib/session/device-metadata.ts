@@ -1,7 +1,7 @@
 import type { JsonValue, StoredData } from '../contract/json-value';
 import { DEVICE_KEY } from '../contract/session-keys';
-import * as http from '../utils/http';
 import type { ResolvedDevicesOptions } from '../interfaces/devices-options.interface';
+import * as http from '../utils/http';
 
 const MAX_ADDRESS = 64;
 

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { exposeCsrfToken } from './expose-csrf-token';
 import { LateCookieError, SessionContextError, SessionSocketError, SessionStoreUnavailableError, type CsrfFailure } from '../errors';
 import type { Session } from '../interfaces/session.interface';
-import { SOCKET_RESPONSE, socketSaveAllowed } from './socket-save';
 import * as http from '../utils/http';
+import { exposeCsrfToken } from './expose-csrf-token';
 import type { OpenedSession, SessionInterface } from './session-interface';
 import { SessionObject, type SessionLifecycle } from './session-object';
 import type { SessionState } from './session-state';
+import { SOCKET_RESPONSE, socketSaveAllowed } from './socket-save';
 
 const logger = new Logger('SessionModule');
 

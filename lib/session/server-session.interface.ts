@@ -1,25 +1,15 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
-import { lastSeenDue, trackDevice } from './device-tracking';
-import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
 import type { SessionStore, SessionWrite, StoredData } from '../contract/session-store';
+import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
+import { lastSeenDue, trackDevice } from './device-tracking';
 import { SessionInterface, type OpenedSession } from './session-interface';
 import { hasChanges, SessionState, type SessionSnapshot } from './session-state';
 import { StoreCalls } from './store-calls';
+import type { UserAdmission } from './user-admission';
 import { userIdOfStored } from './user-id';
-
-/**
- * What a write that gives a session its user passes through: the per-user limit of
- * `maxSessionsPerUser` (lib/limits). Declared here and handed in by whoever builds the interface,
- * because the limit is built on this interface (it lists the user's sessions through it): the
- * session core never imports the features that stand on it.
- */
-export interface UserAdmission {
-  /** Runs `write` once the user may hold session `id`; fails without writing when not. */
-  admit<T>(userId: string, id: string, write: () => Promise<T>): Promise<T>;
-}
 
 /**
  * Flask-Session's `ServerSideSessionInterface`: the cookie holds only a signed random id and the

@@ -1,9 +1,9 @@
 import type { ValueCodec } from '../codecs/codec.interface';
 import type { StoredData } from '../contract/json-value';
 import { PERMANENT_KEY } from '../contract/session-keys';
+import { SessionEvents } from '../events/session-events';
 import type * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
-import { SessionEvents } from '../events/session-events';
 import { CsrfTokens } from './csrf-tokens';
 import { SessionCookie } from './session-cookie';
 import { SessionLifetime } from './session-lifetime';

@@ -1,5 +1,5 @@
-import { SessionDataError } from '../errors';
 import type { JsonValue } from '../contract/json-value';
+import { SessionDataError } from '../errors';
 
 /** What `listUserSessions` and `destroyUserSessions` accept: the types a `userKey` value may have. */
 export type UserId = string | number | bigint;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import { BaseSessionStore, KeyedMutex, mergeChangeSet } from '../shared';
 import { SessionDirectory } from './file-directory';
 import { acquireLock, type FileLockOptions, releaseLock, tryLock } from './file-lock';

@@ -1,14 +1,14 @@
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
 import { SessionOptionsError } from '../../errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
 import { BaseSessionStore, checkSessionId, KeyedMutex, mergeChangeSet } from '../shared';
 import { CONFLICT, orConflict, withCas } from './memcached-cas';
 import { resolveMemcachedClient } from './memcached-client';
-import { lockMemcachedKey } from './memcached-user-lock';
 import type { MemcachedClientLike } from './memcached-client.types';
 import { decodeLive, encode, exptimeOf, type MemcachedRecord, TOMBSTONE } from './memcached-record';
 import type { MemcachedSessionStoreOptions } from './memcached-session.options';
 import { MemcachedUserIndex } from './memcached-user-index';
+import { lockMemcachedKey } from './memcached-user-lock';
 
 export type { MemcachedSessionStoreOptions } from './memcached-session.options';
 

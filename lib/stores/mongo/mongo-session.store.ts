@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { SaveOutcome, SessionRecord, SessionWrite } from '../../contract/session-store';
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import { BaseSessionStore, checkSessionId } from '../shared';
 import { type MongoClientLike, resolveMongoCollection } from './mongo-client';
-import { lockMongoDocument } from './mongo-user-lock';
 import type { MongoCollectionLike } from './mongo-client.types';
 import { encodeField, type MongoSessionDocument, toRecord } from './mongo-session.document';
 import type { MongoSessionStoreOptions } from './mongo-session.options';
+import { lockMongoDocument } from './mongo-user-lock';
 
 export type { MongoSessionStoreOptions } from './mongo-session.options';
 

@@ -1,14 +1,14 @@
-import { SessionOptionsError, SessionStoreConflictError, SessionStoreDisconnectedError } from '../../errors';
 import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
-import { resolveClient } from '../shared/owned-client';
+import { SessionOptionsError, SessionStoreConflictError, SessionStoreDisconnectedError } from '../../errors';
 import { BaseSessionStore, checkSessionId } from '../shared';
+import { resolveClient } from '../shared/owned-client';
 import { isSessionId } from '../shared/session-id';
 import { createRedisClient } from './redis-client';
-import { lockRedisKey } from './redis-user-lock';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
 import { DATA_PREFIX, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
+import { lockRedisKey } from './redis-user-lock';
 import { runScript } from './run-script';
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
