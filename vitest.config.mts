@@ -22,7 +22,10 @@ export default defineConfig({
   resolve: {
     // The specs import the library by its published name; they run against lib/ (the sample and the
     // package specs run against the build).
-    alias: [{ find: /^nest-session$/, replacement: `${import.meta.dirname}/lib/index.ts` }],
+    alias: [
+      { find: /^nest-session$/, replacement: `${import.meta.dirname}/lib/index.ts` },
+      { find: /^nest-session\/testing$/, replacement: `${import.meta.dirname}/lib/testing/index.ts` },
+    ],
   },
   test: {
     globals: true,

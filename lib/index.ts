@@ -9,17 +9,16 @@ import './supported-node.check';
 export { FlaskTuple, FlaskUuid, Markup } from './codecs/flask-python-types';
 export type { RequestSessionView, SessionCallback } from './compat';
 export { CsrfGuard } from './csrf/csrf.guard';
-export type { CsrfFailure } from './csrf/csrf-tokens';
 export { SkipCsrf } from './csrf/skip-csrf.decorator';
 export { Session } from './decorators/session.decorator';
-export type { SessionDevice, SessionDevicesOptions } from './devices/devices-options.interface';
+export type { SessionDevice, SessionDevicesOptions } from './interfaces/devices-options.interface';
 export * from './errors';
 export * from './events/session-event.interface';
 export { SessionEvents, type EventEmitterLike, type SessionEventListener } from './events/session-events';
 export * from './interfaces/csrf-options.interface';
 export * from './interfaces/session-options.interface';
 export type { FlashedMessagesOptions, SessionKey } from './interfaces/session.interface';
-export type { SessionMetrics, SessionOpenedEvent, SessionSavedEvent, StoreCallEvent } from './metrics/session-metrics.interface';
+export type { SessionMetrics, SessionOpenedEvent, SessionSavedEvent, StoreCallEvent } from './interfaces/session-metrics.interface';
 export { SessionHealthIndicator, type SessionHealthResult } from './health/session-health.indicator';
 export { PromClientSessionMetrics, type PromClientLike, type PromClientSessionMetricsOptions } from './metrics/prom-client.metrics';
 export { SessionModule } from './session.module';
@@ -36,7 +35,8 @@ export {
   type MongoSessionDocument,
   type MongoSessionStoreOptions,
 } from './stores/mongo';
+export * from './stores/shared';
 export { RedisSessionStore, type RedisClientLike, type RedisConnectionOptions, type RedisSessionStoreOptions } from './stores/redis';
 export * from './stores/typeorm';
-export * from './stores/session-store';
+export * from './contract/session-store';
 export { keepUpgradeRequest, type ConnectingAdapter } from './transports/socket-request';

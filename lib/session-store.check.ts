@@ -1,6 +1,6 @@
 import type { ModulesContainer } from '@nestjs/core';
+import { SessionStore } from './contract/session-store';
 import { SessionOptionsError } from './errors';
-import { SessionStore } from './stores/session-store';
 
 /** Where Nest keeps the tokens a class asked for with `@Inject(token)` (constructor parameters). */
 const SELF_DECLARED_DEPS = 'self:paramtypes';

@@ -1,15 +1,15 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { SessionDevice } from './devices/devices-options.interface';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { SessionDevices } from './devices/session-devices';
 import { SessionContextError, SessionStoreUnsupportedError } from './errors';
+import type { SessionDevice } from './interfaces/devices-options.interface';
 import type { Session } from './interfaces/session.interface';
 import { requestContext } from './session/request-context';
-import { RequestSession, type SessionRuntime } from './session/request-session';
+import { RequestSession } from './session/request-session';
 import { ServerSessionInterface } from './session/server-session.interface';
+import { SessionInterface } from './session/session-interface';
 import { type UserId, userIdOfValue } from './session/user-id';
 
 export type { UserId } from './session/user-id';
-import { SESSION_RUNTIME } from './session.constants';
 import { gatewayRequest, noRequestError, noSocketRequestError } from './transports/context-request';
 import { stateFor } from './transports/context-state';
 import { socketTransport } from './transports/socket-request';
@@ -30,7 +30,7 @@ export interface DestroyUserSessionsOptions {
 export class SessionService {
   private devices?: SessionDevices;
 
-  constructor(@Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime) {}
+  constructor(private readonly sessions: SessionInterface) {}
 
   /**
    * The session of the call an `ExecutionContext` describes (guards, interceptors, filters): an
@@ -38,7 +38,7 @@ export class SessionService {
    * each message). Rejects with `SessionTransportError` where the transport has no request (RPC).
    */
   fromContext<T extends object = Record<string, any>>(context: ExecutionContext): Promise<Session<T>> {
-    const state = stateFor(this.runtime, context);
+    const state = stateFor(this.sessions, context);
     if (!state) return Promise.reject(noRequestError(context));
     return state.load() as unknown as Promise<Session<T>>;
   }
@@ -52,7 +52,7 @@ export class SessionService {
   fromSocket<T extends object = Record<string, any>>(client: object): Promise<Session<T>> {
     const request = gatewayRequest(client);
     if (!request) return Promise.reject(noSocketRequestError(client));
-    return RequestSession.forSocket(this.runtime, request, socketTransport(client)).load() as unknown as Promise<Session<T>>;
+    return RequestSession.forSocket(this.sessions, request, socketTransport(client)).load() as unknown as Promise<Session<T>>;
   }
 
   /**
@@ -65,7 +65,7 @@ export class SessionService {
 
   /** The session of the request in progress, from the handler's call chain (needs `asyncContext: true`). */
   current<T extends object = Record<string, any>>(): Promise<Session<T>> {
-    if (!this.runtime.sessions.options.asyncContext) {
+    if (!this.sessions.options.asyncContext) {
       return Promise.reject(
         new SessionContextError('SessionService.current() needs the asyncContext option (off by default): turn it on, or use @Session() in handlers and fromContext() in guards.'),
       );
@@ -101,7 +101,7 @@ export class SessionService {
     const { store, calls } = this.server();
     const ids = (await this.listUserSessions(userId)).filter((id) => id !== options.except);
     await Promise.all(ids.map((id) => calls.run('destroy', () => store.destroy(id))));
-    this.runtime.events.emit('session.user-logged-out', () => ({ userId: String(userId), count: ids.length, except: options.except }));
+    this.sessions.events.emit('session.user-logged-out', () => ({ userId: String(userId), count: ids.length, except: options.except }));
     return ids.length;
   }
 
@@ -145,7 +145,7 @@ export class SessionService {
   /** Ends another device's session, reported as `session.destroyed` like a logout on that device. */
   private async endDevice(devices: SessionDevices, id: string, userId: string): Promise<void> {
     await devices.destroy(id);
-    this.runtime.events.emit('session.destroyed', () => ({ sessionId: id, userId }));
+    this.sessions.events.emit('session.destroyed', () => ({ sessionId: id, userId }));
   }
 
   private deviceRegistry(): SessionDevices {
@@ -163,7 +163,7 @@ export class SessionService {
   }
 
   private server(): ServerSessionInterface {
-    const { sessions } = this.runtime;
+    const { sessions } = this;
     if (!(sessions instanceof ServerSessionInterface) || !sessions.options.userKey || !sessions.store.findByUser) {
       throw new SessionStoreUnsupportedError("listing and destroying a user's sessions needs the `userKey` option and a server-side store with a user index.");
     }

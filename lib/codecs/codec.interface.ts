@@ -1,4 +1,4 @@
-import type { JsonValue, StoredData } from '../stores/session-store';
+import type { JsonValue, StoredData } from '../contract/json-value';
 
 /**
  * Turns one session value into its stored, JSON-safe form and back. Server stores keep values in

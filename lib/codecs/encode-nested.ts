@@ -1,4 +1,4 @@
-import type { JsonValue } from '../stores/session-store';
+import type { JsonValue } from '../contract/json-value';
 import { assertEncodableKey, type EncodePath } from './encode-path';
 
 /** A codec's own encoder of one value, found `depth` levels down at `path`. */

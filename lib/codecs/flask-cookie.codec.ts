@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { JsonValue, StoredData } from '../stores/session-store';
+import type { JsonValue, StoredData } from '../contract/json-value';
+import { FLASHES_KEY } from '../contract/session-keys';
 import { safeEqual } from '../utils/crypto';
 import type { CookieCodec, CookiePayload, DecodedCookie } from './codec.interface';
 import { escapeDict, unescapeDict } from './flask-dict-escape';
 import { FlaskTaggedJsonCodec } from './flask-tagged-json.codec';
 import { decodeSeconds, encodeSeconds } from './signed-cookie.codec';
 import { assertSafeKey } from './tagged-json.codec';
-import { FLASHES_KEY } from '../session/session-state';
 
 /** Largest payload accepted after decompression; a Flask cookie is at most 4 KiB compressed. */
 const MAX_PAYLOAD = 64 * 1024;

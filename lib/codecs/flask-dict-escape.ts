@@ -1,5 +1,5 @@
+import type { JsonValue } from '../contract/json-value';
 import { SessionDataError } from '../errors';
-import type { JsonValue } from '../stores/session-store';
 
 /** The keys of Flask's registered tags, in Flask 2.2 to 3.1. */
 export const TAG_KEYS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);

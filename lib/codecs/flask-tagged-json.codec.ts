@@ -1,5 +1,5 @@
+import type { JsonValue } from '../contract/json-value';
 import { SessionDataError } from '../errors';
-import type { JsonValue } from '../stores/session-store';
 import type { ValueCodec } from './codec.interface';
 import { encodeItems, encodeMembers, type EncodeStep } from './encode-nested';
 import { refuseAt, type EncodePath } from './encode-path';

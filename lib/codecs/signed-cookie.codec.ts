@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { JsonValue, StoredData } from '../stores/session-store';
+import type { JsonValue, StoredData } from '../contract/json-value';
 import { DEFAULT_COOKIE_NAME, deriveKeys, safeEqual } from '../utils/crypto';
 import type { CookieCodec, CookiePayload, DecodedCookie } from './codec.interface';
 import { assertSafeKey, TaggedJsonCodec } from './tagged-json.codec';

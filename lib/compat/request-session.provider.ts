@@ -1,7 +1,7 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { RequestSession, type SessionRuntime } from '../session/request-session';
-import { SESSION_RUNTIME } from '../session.constants';
+import { RequestSession } from '../session/request-session';
+import { SessionInterface } from '../session/session-interface';
 import { createRequestSessionView } from './express-session-view';
 import { installRequestSession } from './install-request-session';
 
@@ -17,13 +17,13 @@ export const REQUEST_SESSION_INSTALLER = Symbol('nest-session:request-session-in
  */
 export const requestSessionProvider: FactoryProvider<boolean> = {
   provide: REQUEST_SESSION_INSTALLER,
-  inject: [HttpAdapterHost, SESSION_RUNTIME],
-  useFactory: (host: HttpAdapterHost, runtime: SessionRuntime) => {
-    const { options } = runtime.sessions;
+  inject: [HttpAdapterHost, SessionInterface],
+  useFactory: (host: HttpAdapterHost, sessions: SessionInterface) => {
+    const { options } = sessions;
     if (!options.requestSession) return false;
     const info = { lifetime: options.lifetime, cookie: options.cookie };
     host.init$.subscribe(() =>
-      installRequestSession(host.httpAdapter, async (request, response) => createRequestSessionView(await RequestSession.attach(runtime, request, response).load(), info)),
+      installRequestSession(host.httpAdapter, async (request, response) => createRequestSessionView(await RequestSession.attach(sessions, request, response).load(), info)),
     );
     return true;
   },

@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { graphqlRequest } from '../transports/context-request';
 import type * as http from '../utils/http';
-import type { ResolvedCsrfOptions } from './resolve-csrf-options';
+import type { ResolvedCsrfOptions } from '../utils/resolve-csrf-options';
 
 /** RFC 9110's safe methods: never checked (a GET with side effects is the app's bug, documented). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);

@@ -1,8 +1,8 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { CsrfRejectedError } from '../errors/csrf-rejected.error';
-import { RequestSession, type SessionRuntime } from '../session/request-session';
-import { SESSION_RUNTIME } from '../session.constants';
+import { RequestSession } from '../session/request-session';
+import { SessionInterface } from '../session/session-interface';
 import * as http from '../utils/http';
 import { csrfTarget, submittedToken } from './csrf-request';
 import { SKIP_CSRF } from './skip-csrf.decorator';
@@ -21,7 +21,7 @@ const verified = new WeakSet();
 @Injectable()
 export class CsrfGuard implements CanActivate {
   constructor(
-    @Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime,
+    private readonly sessions: SessionInterface,
     private readonly reflector: Reflector,
   ) {}
 
@@ -30,11 +30,11 @@ export class CsrfGuard implements CanActivate {
     if (!target || verified.has(http.rawRequest(target.request))) return true;
     if (this.reflector.getAllAndOverride<boolean | undefined>(SKIP_CSRF, [context.getHandler(), context.getClass()])) return true;
     const { request, response } = target;
-    const { csrf, events, sessions } = this.runtime;
-    const token = submittedToken(request, sessions.options.csrf);
+    const { csrf, events, options } = this.sessions;
+    const token = submittedToken(request, options.csrf);
     let failure = csrf.shape(token);
     if (!failure) {
-      const state = RequestSession.find(request) ?? RequestSession.attach(this.runtime, request, response);
+      const state = RequestSession.find(request) ?? RequestSession.attach(this.sessions, request, response);
       failure = await state.checkCsrf(token);
     }
     if (!failure) {

@@ -1,10 +1,10 @@
-import { SessionLifetime } from '../session/session-lifetime';
+import type { JsonValue, SessionRecord } from '../contract/session-store';
+import type { SessionDevice } from '../interfaces/devices-options.interface';
+import { readDeviceDetails } from '../session/device-metadata';
 import type { ServerSessionInterface } from '../session/server-session.interface';
+import { SessionLifetime } from '../session/session-lifetime';
 import { userIdOfStored } from '../session/user-id';
-import type { JsonValue, SessionRecord } from '../stores/session-store';
 import { DeviceHandles } from './device-handle';
-import { readDeviceDetails } from './device-metadata';
-import type { SessionDevice } from './devices-options.interface';
 
 interface UserSession {
   id: string;

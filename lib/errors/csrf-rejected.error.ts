@@ -1,6 +1,8 @@
 import { ForbiddenException, HttpStatus } from '@nestjs/common';
-import type { CsrfFailure } from '../csrf/csrf-tokens';
 import { markAsSessionError } from './session.error';
+
+/** Why a token was refused; stable strings, reported to `csrf.rejected` listeners. */
+export type CsrfFailure = 'missing' | 'malformed' | 'no-secret' | 'mismatch' | 'expired';
 
 /**
  * A request with an unsafe method carried no valid CSRF token for its session. It extends Nest's

@@ -1,8 +1,6 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { SessionRuntime } from '../session/request-session';
-import { SESSION_RUNTIME } from '../session.constants';
-import type { EventEmitterLike } from './session-events';
+import { SessionEvents, type EventEmitterLike } from './session-events';
 
 /**
  * Forwards session events to `@nestjs/event-emitter` when the app has it (an optional package,
@@ -12,12 +10,12 @@ import type { EventEmitterLike } from './session-events';
 @Injectable()
 export class EventEmitterBridge implements OnModuleInit {
   constructor(
-    @Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime,
+    private readonly events: SessionEvents,
     private readonly moduleRef: ModuleRef,
   ) {}
 
   onModuleInit(): void {
-    this.runtime.events.forwardTo(findEventEmitter(this.moduleRef));
+    this.events.forwardTo(findEventEmitter(this.moduleRef));
   }
 }
 

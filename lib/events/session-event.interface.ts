@@ -1,4 +1,4 @@
-import type { CsrfFailure } from '../csrf/csrf-tokens';
+import type { CsrfFailure } from '../errors/csrf-rejected.error';
 
 /**
  * What every session event carries. `sessionId` is a bearer credential: fine for in-process

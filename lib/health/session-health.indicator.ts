@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SessionStoreNoAnswerError } from '../errors';
-import type { SessionRuntime } from '../session/request-session';
 import { ServerSessionInterface } from '../session/server-session.interface';
-import { SESSION_RUNTIME } from '../session.constants';
+import { SessionInterface } from '../session/session-interface';
 import { generateSessionId } from '../utils/crypto';
 
 /** What {@link SessionHealthIndicator.isHealthy} reports: `@nestjs/terminus`'s `HealthIndicatorResult` shape. */
@@ -19,10 +18,10 @@ export type SessionHealthResult = Record<string, { status: 'up' | 'down'; store:
  */
 @Injectable()
 export class SessionHealthIndicator {
-  constructor(@Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime) {}
+  constructor(private readonly sessions: SessionInterface) {}
 
   async isHealthy(key = 'session_store'): Promise<SessionHealthResult> {
-    const sessions = this.runtime.sessions;
+    const sessions = this.sessions;
     if (!(sessions instanceof ServerSessionInterface)) return { [key]: { status: 'up', store: 'cookie' } };
     const store = sessions.store.constructor.name;
     const timeout = sessions.options.storeTimeout;

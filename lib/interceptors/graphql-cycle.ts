@@ -1,7 +1,7 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { defer, mergeMap, type Observable } from 'rxjs';
 import { requestContext } from '../session/request-context';
-import type { SessionRuntime } from '../session/request-session';
+import type { SessionInterface } from '../session/session-interface';
 import { stateFor } from '../transports/context-state';
 
 /**
@@ -10,11 +10,11 @@ import { stateFor } from '../transports/context-state';
  * armGraphqlCommit), never after a resolver: the next one may still write. A resolver that
  * writes and then throws keeps its write; its error goes to `errors[]`.
  */
-export function graphqlCycle(context: ExecutionContext, next: CallHandler, runtime: SessionRuntime, preload: boolean): Observable<unknown> {
-  const state = stateFor(runtime, context);
+export function graphqlCycle(context: ExecutionContext, next: CallHandler, sessions: SessionInterface, preload: boolean): Observable<unknown> {
+  const state = stateFor(sessions, context);
   // No request in this context (a subscription, a context without req): @Session() says why.
   if (!state) return next.handle();
-  const handle = runtime.sessions.options.asyncContext ? () => requestContext.run(state, () => next.handle()) : () => next.handle();
+  const handle = sessions.options.asyncContext ? () => requestContext.run(state, () => next.handle()) : () => next.handle();
   if (!preload) return handle();
   return defer(() => state.load()).pipe(mergeMap(handle));
 }

@@ -1,11 +1,12 @@
 import type { Logger } from '@nestjs/common';
 import { Observable, type Subscriber } from 'rxjs';
+import { RequestSession } from '../session/request-session';
+import type { SessionInterface } from '../session/session-interface';
 import type * as http from '../utils/http';
-import { RequestSession, type SessionRuntime } from '../session/request-session';
 
 /** What one request's cycle needs: where it runs and how to reach its session. */
 export interface CycleContext {
-  runtime: SessionRuntime;
+  sessions: SessionInterface;
   request: http.PlatformRequest;
   response: http.PlatformResponse;
   logger: Logger;
@@ -96,9 +97,9 @@ class Cycle<T> {
 
   /** The request's session state if it was opened (by @Session(), a guard, a provider or req.session). */
   private openState(): RequestSession | undefined {
-    const { runtime, request, response, state } = this.context;
+    const { sessions, request, response, state } = this.context;
     if (state) return state.isOpen ? state : undefined;
     if (!RequestSession.find(request)?.isOpen) return undefined;
-    return RequestSession.attach(runtime, request, response);
+    return RequestSession.attach(sessions, request, response);
   }
 }

@@ -1,9 +1,9 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { SessionContextError } from '../errors';
 import { requestContext } from '../session/request-context';
-import { RequestSession, type SessionRuntime } from '../session/request-session';
-import { SESSION_RUNTIME } from '../session.constants';
+import { RequestSession } from '../session/request-session';
+import { SessionInterface } from '../session/session-interface';
 import { graphqlCycle } from './graphql-cycle';
 import { planHandler, type HandlerPlan } from './handler-plan';
 import { sessionCycle } from './session-cycle';
@@ -23,14 +23,14 @@ export class SessionInterceptor implements NestInterceptor {
   private readonly logger = new Logger('SessionModule');
   private readonly plans = new WeakMap<object, HandlerPlan>();
 
-  constructor(@Inject(SESSION_RUNTIME) private readonly runtime: SessionRuntime) {}
+  constructor(private readonly sessions: SessionInterface) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const type = context.getType<string>();
     if (type === 'http') return this.http(context, next);
     // Other transports: GraphQL resolvers and gateway messages; microservice (RPC) handlers have no session.
-    if (type === 'graphql') return graphqlCycle(context, next, this.runtime, this.planOf(context).preload);
-    if (type === 'ws') return socketCycle(context, next, this.runtime, this.planOf(context).preload, this.logger);
+    if (type === 'graphql') return graphqlCycle(context, next, this.sessions, this.planOf(context).preload);
+    if (type === 'ws') return socketCycle(context, next, this.sessions, this.planOf(context).preload, this.logger);
     return next.handle();
   }
 
@@ -38,15 +38,15 @@ export class SessionInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest();
     const response = http.getResponse();
-    const cycle = { runtime: this.runtime, request, response, logger: this.logger };
+    const cycle = { sessions: this.sessions, request, response, logger: this.logger };
     const plan = this.planOf(context);
     if (plan.nestSession && request.session === undefined) throw new SessionContextError(NEST_SESSION_HINT);
-    if (plan.eventStream) RequestSession.attach(this.runtime, request, response).eventStream = true;
+    if (plan.eventStream) RequestSession.attach(this.sessions, request, response).eventStream = true;
     const preload = plan.preload;
-    const asyncContext = this.runtime.sessions.options.asyncContext;
+    const asyncContext = this.sessions.options.asyncContext;
     if (!preload && !asyncContext) return sessionCycle(next.handle(), cycle);
 
-    const state = RequestSession.attach(this.runtime, request, response);
+    const state = RequestSession.attach(this.sessions, request, response);
     // Nest binds the handler to the async context current when handle() is called: call it inside ours.
     const handled = asyncContext ? requestContext.run(state, () => next.handle()) : next.handle();
     return sessionCycle(handled, cycle, preload ? state.load() : undefined);

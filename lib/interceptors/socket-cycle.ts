@@ -1,10 +1,10 @@
 import type { CallHandler, ExecutionContext, Logger } from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { requestContext } from '../session/request-context';
-import type { SessionRuntime } from '../session/request-session';
+import type { SessionInterface } from '../session/session-interface';
+import { SOCKET_RESPONSE } from '../session/socket-save';
 import { stateFor } from '../transports/context-state';
 import { toGatewayError } from '../transports/gateway-error';
-import { SOCKET_RESPONSE } from '../transports/socket-save';
 import { sessionCycle } from './session-cycle';
 
 /**
@@ -15,13 +15,13 @@ import { sessionCycle } from './session-cycle';
  * decorators a copy of the arguments guards and interceptors see). What a socket cannot do
  * reaches the client as a gateway error.
  */
-export function socketCycle(context: ExecutionContext, next: CallHandler, runtime: SessionRuntime, preload: boolean, logger: Logger): Observable<unknown> {
-  const state = stateFor(runtime, context);
+export function socketCycle(context: ExecutionContext, next: CallHandler, sessions: SessionInterface, preload: boolean, logger: Logger): Observable<unknown> {
+  const state = stateFor(sessions, context);
   // A ws client without its upgrade request: @Session() says how to keep it, as a gateway error.
   const handled = state
     ? sessionCycle(
         requestContext.run(state, () => next.handle()),
-        { runtime, request: state.request, response: SOCKET_RESPONSE, logger, state },
+        { sessions, request: state.request, response: SOCKET_RESPONSE, logger, state },
         preload ? state.load() : undefined,
       )
     : next.handle();

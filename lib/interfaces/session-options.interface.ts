@@ -1,7 +1,7 @@
-import type { SessionDevicesOptions } from '../devices/devices-options.interface';
-import type { SessionMetrics } from '../metrics/session-metrics.interface';
-import type { SessionStore } from '../stores/session-store';
+import type { SessionStore } from '../contract/session-store';
 import type { CsrfOptions } from './csrf-options.interface';
+import type { SessionDevicesOptions } from './devices-options.interface';
+import type { SessionMetrics } from './session-metrics.interface';
 
 /** Attributes of the session cookie (Flask's `SESSION_COOKIE_*` settings). */
 export interface SessionCookieOptions {

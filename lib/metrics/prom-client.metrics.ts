@@ -1,4 +1,4 @@
-import type { SessionMetrics, SessionOpenedEvent, SessionSavedEvent, StoreCallEvent } from './session-metrics.interface';
+import type { SessionMetrics, SessionOpenedEvent, SessionSavedEvent, StoreCallEvent } from '../interfaces/session-metrics.interface';
 
 type Labels = Record<string, string>;
 

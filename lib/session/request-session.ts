@@ -1,14 +1,12 @@
 import { Logger } from '@nestjs/common';
-import type { CsrfFailure, CsrfTokens } from '../csrf/csrf-tokens';
-import { exposeCsrfToken } from '../csrf/expose-csrf-token';
-import { LateCookieError, SessionContextError, SessionSocketError, SessionStoreUnavailableError } from '../errors';
-import type { SessionEvents } from '../events/session-events';
+import { LateCookieError, SessionContextError, SessionSocketError, SessionStoreUnavailableError, type CsrfFailure } from '../errors';
 import type { Session } from '../interfaces/session.interface';
-import { SOCKET_RESPONSE, socketSaveAllowed } from '../transports/socket-save';
 import * as http from '../utils/http';
+import { exposeCsrfToken } from './expose-csrf-token';
 import type { OpenedSession, SessionInterface } from './session-interface';
 import { SessionObject, type SessionLifecycle } from './session-object';
 import type { SessionState } from './session-state';
+import { SOCKET_RESPONSE, socketSaveAllowed } from './socket-save';
 
 const logger = new Logger('SessionModule');
 
@@ -24,15 +22,6 @@ const messages = new WeakMap<object, RequestSession>();
  * message (`socket`, where no cookie can be sent).
  */
 export type SaveMode = 'http' | 'graphql' | 'socket';
-
-/** What every request of one application shares: its session interface, CSRF tokens and events. */
-export interface SessionRuntime {
-  readonly sessions: SessionInterface;
-  /** Issues and checks the sessions' CSRF tokens. */
-  readonly csrf: CsrfTokens;
-  /** Session events; costs a property read per event when nobody listens. */
-  readonly events: SessionEvents;
-}
 
 /**
  * The session state of one request, kept on the request itself (so two applications in one
@@ -53,7 +42,7 @@ export class RequestSession implements SessionLifecycle {
   private arm?: (state: RequestSession) => Error | undefined;
 
   private constructor(
-    private readonly runtime: SessionRuntime,
+    private readonly sessions: SessionInterface,
     readonly request: http.PlatformRequest,
     public response: http.PlatformResponse,
     /** Sockets: `socket.io` or `ws`, for error messages. */
@@ -61,10 +50,10 @@ export class RequestSession implements SessionLifecycle {
   ) {}
 
   /** Finds or creates the request's state; the latest platform response object wins. */
-  static attach(runtime: SessionRuntime, request: http.PlatformRequest, response: http.PlatformResponse): RequestSession {
+  static attach(sessions: SessionInterface, request: http.PlatformRequest, response: http.PlatformResponse): RequestSession {
     const raw = http.rawRequest(request) as unknown as Record<symbol, RequestSession | undefined>;
     const existing = raw[REQUEST_SESSION];
-    if (!existing) return (raw[REQUEST_SESSION] = new RequestSession(runtime, request, response));
+    if (!existing) return (raw[REQUEST_SESSION] = new RequestSession(sessions, request, response));
     // Fastify's reply, seen by guards and the interceptor, replaces the raw response a
     // middleware saw, so headers go through Fastify's own header handling.
     if (response !== existing.response && response?.raw !== undefined) existing.response = response;
@@ -76,15 +65,15 @@ export class RequestSession implements SessionLifecycle {
    * arguments array. Each message opens the session anew from the store, so a logout made
    * elsewhere is seen at the socket's next message.
    */
-  static forMessage(runtime: SessionRuntime, args: object, request: http.PlatformRequest, transport: string): RequestSession {
+  static forMessage(sessions: SessionInterface, args: object, request: http.PlatformRequest, transport: string): RequestSession {
     let state = messages.get(args);
-    if (!state) messages.set(args, (state = RequestSession.forSocket(runtime, request, transport)));
+    if (!state) messages.set(args, (state = RequestSession.forSocket(sessions, request, transport)));
     return state;
   }
 
   /** A socket's session outside any message (`handleConnection`): saved only by `session.save()`. */
-  static forSocket(runtime: SessionRuntime, request: http.PlatformRequest, transport: string): RequestSession {
-    const state = new RequestSession(runtime, request, SOCKET_RESPONSE, transport);
+  static forSocket(sessions: SessionInterface, request: http.PlatformRequest, transport: string): RequestSession {
+    const state = new RequestSession(sessions, request, SOCKET_RESPONSE, transport);
     state.mode = 'socket';
     return state;
   }
@@ -111,12 +100,12 @@ export class RequestSession implements SessionLifecycle {
   load(): Promise<Session> {
     const refused = this.opening ? undefined : this.arm?.(this);
     if (refused) return Promise.reject(refused);
-    this.opening ??= this.runtime.sessions.open(this.request).then(
+    this.opening ??= this.sessions.open(this.request).then(
       (opened) => {
         this.opened = opened;
         const { expired } = opened;
-        if (expired) this.runtime.events.emit('session.expired', () => ({ sessionId: expired.id, userId: expired.userId }));
-        this.runtime.sessions.options.metrics?.opened?.({ fresh: opened.state.origin.isNew });
+        if (expired) this.sessions.events.emit('session.expired', () => ({ sessionId: expired.id, userId: expired.userId }));
+        this.sessions.options.metrics?.opened?.({ fresh: opened.state.origin.isNew });
         return (this.session = new SessionObject(opened.state, this));
       },
       (error: unknown) => {
@@ -144,15 +133,15 @@ export class RequestSession implements SessionLifecycle {
     if (this.mode === 'socket') throw new SessionSocketError('SESSION_SOCKET_REGENERATE', this.transport as string);
     const state = this.openedState();
     const before = this.identity(state);
-    await this.runtime.sessions.regenerate(state);
+    await this.sessions.regenerate(state);
     this.emitRegenerated(state, before);
   }
 
   async destroy(): Promise<void> {
     const state = this.openedState();
     const before = this.identity(state);
-    await this.runtime.sessions.destroy(state);
-    if (before) this.runtime.events.emit('session.destroyed', () => ({ sessionId: before.id, userId: before.userId }));
+    await this.sessions.destroy(state);
+    if (before) this.sessions.events.emit('session.destroyed', () => ({ sessionId: before.id, userId: before.userId }));
   }
 
   /**
@@ -162,7 +151,7 @@ export class RequestSession implements SessionLifecycle {
   async startOver(): Promise<void> {
     const state = this.openedState();
     const before = this.identity(state);
-    await this.runtime.sessions.destroy(state);
+    await this.sessions.destroy(state);
     state.regenerated = true;
     this.emitRegenerated(state, before);
   }
@@ -174,13 +163,13 @@ export class RequestSession implements SessionLifecycle {
   }
 
   csrfToken(): string {
-    return this.runtime.csrf.issue(this.openedState());
+    return this.sessions.csrf.issue(this.openedState());
   }
 
   /** Opens the session and checks a token against it; reads only, writes nothing. */
   async checkCsrf(token: unknown): Promise<CsrfFailure | null> {
     await this.load();
-    return this.runtime.csrf.check(this.openedState(), token);
+    return this.sessions.csrf.check(this.openedState(), token);
   }
 
   private async saveNow(): Promise<void> {
@@ -188,13 +177,13 @@ export class RequestSession implements SessionLifecycle {
     if (!opened) return;
     if (this.mode === 'socket' && !socketSaveAllowed(opened.state, this.transport as string)) return;
     const { state } = opened;
-    const { options } = this.runtime.sessions;
-    if (!opened.detached && (options.csrf.cookieName || options.csrf.headerName)) exposeCsrfToken(options, this.runtime.csrf, state, this.request, this.response);
+    const { options } = this.sessions;
+    if (!opened.detached && (options.csrf.cookieName || options.csrf.headerName)) exposeCsrfToken(options, this.sessions.csrf, state, this.request, this.response);
     // A session that was never saved, and not a regenerated one, is created by this save.
     const creating = state.origin.isNew && !state.regenerated;
     try {
-      await this.runtime.sessions.save(opened, this.request, this.response);
-      if (creating && !state.origin.isNew) this.runtime.events.emit('session.created', () => ({ sessionId: state.origin.id, userId: this.userIdOf(state) }));
+      await this.sessions.save(opened, this.request, this.response);
+      if (creating && !state.origin.isNew) this.sessions.events.emit('session.created', () => ({ sessionId: state.origin.id, userId: this.userIdOf(state) }));
     } catch (error) {
       this.unavailable(error);
       if (!(error instanceof LateCookieError)) throw error;
@@ -209,11 +198,11 @@ export class RequestSession implements SessionLifecycle {
   }
 
   private emitRegenerated(state: SessionState, before: { id: string | null; userId?: string } | undefined): void {
-    this.runtime.events.emit('session.regenerated', () => ({ sessionId: state.origin.id, previousSessionId: before?.id ?? null, userId: this.userIdOf(state) }));
+    this.sessions.events.emit('session.regenerated', () => ({ sessionId: state.origin.id, previousSessionId: before?.id ?? null, userId: this.userIdOf(state) }));
   }
 
   private userIdOf(state: SessionState): string | undefined {
-    const key = this.runtime.sessions.options.userKey;
+    const key = this.sessions.options.userKey;
     if (!key || !state.has(key)) return undefined;
     const value = state.read(key);
     if (value === null || value === undefined) return undefined;
@@ -222,7 +211,7 @@ export class RequestSession implements SessionLifecycle {
 
   /** Counts a store failure that fails this request with 503. */
   private unavailable(error: unknown): void {
-    const metrics = this.runtime.sessions.options.metrics;
+    const metrics = this.sessions.options.metrics;
     if (metrics?.unavailable && error instanceof SessionStoreUnavailableError) metrics.unavailable({ operation: error.operation });
   }
 

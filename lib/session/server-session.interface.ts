@@ -1,14 +1,14 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
-import { lastSeenDue, trackDevice } from '../devices/device-tracking';
+import type { SessionStore, SessionWrite, StoredData } from '../contract/session-store';
 import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
-import { SessionLimit } from '../limits/session-limit';
-import type { SessionStore, SessionWrite, StoredData } from '../stores/session-store';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
+import { lastSeenDue, trackDevice } from './device-tracking';
 import { SessionInterface, type OpenedSession } from './session-interface';
 import { hasChanges, SessionState, type SessionSnapshot } from './session-state';
 import { StoreCalls } from './store-calls';
+import type { UserAdmission } from './user-admission';
 import { userIdOfStored } from './user-id';
 
 /**
@@ -20,16 +20,18 @@ import { userIdOfStored } from './user-id';
 export class ServerSessionInterface extends SessionInterface {
   private readonly signer: SessionIdSigner;
   readonly calls: StoreCalls;
-  private readonly limit?: SessionLimit;
+  private readonly admission?: UserAdmission;
 
   constructor(
     options: ResolvedSessionOptions,
     readonly store: SessionStore,
+    /** Builds the per-user limit (`maxSessionsPerUser`), when there is one; see {@link UserAdmission}. */
+    admission?: (sessions: ServerSessionInterface) => UserAdmission,
   ) {
     super(options, new TaggedJsonCodec(options.maxDepth));
     this.signer = new SessionIdSigner(options.secrets, options.cookie.name);
     this.calls = new StoreCalls(options.storeTimeout, options.metrics);
-    if (options.maxSessionsPerUser) this.limit = new SessionLimit(this, options.maxSessionsPerUser);
+    this.admission = admission?.(this);
   }
 
   override async start(): Promise<void> {
@@ -151,7 +153,7 @@ export class ServerSessionInterface extends SessionInterface {
 
   /** A write that gives the session a user goes through the per-user limit, when there is one. */
   private admit<T>(userId: string | null | undefined, id: string, write: () => Promise<T>): Promise<T> {
-    return this.limit && typeof userId === 'string' ? this.limit.admit(userId, id, write) : write();
+    return this.admission && typeof userId === 'string' ? this.admission.admit(userId, id, write) : write();
   }
 
   private async write(id: string, write: SessionWrite) {

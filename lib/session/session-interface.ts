@@ -1,10 +1,13 @@
 import type { ValueCodec } from '../codecs/codec.interface';
-import type { StoredData } from '../stores/session-store';
+import type { StoredData } from '../contract/json-value';
+import { PERMANENT_KEY } from '../contract/session-keys';
+import { SessionEvents } from '../events/session-events';
 import type * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
+import { CsrfTokens } from './csrf-tokens';
 import { SessionCookie } from './session-cookie';
 import { SessionLifetime } from './session-lifetime';
-import { PERMANENT_KEY, SessionState } from './session-state';
+import { SessionState } from './session-state';
 
 /** A session as it was opened for one request. */
 export interface OpenedSession {
@@ -30,8 +33,16 @@ export interface OpenedSession {
  * server-side store ({@link ServerSessionInterface}) — so nothing on the request path asks which
  * kind it has. Calls only go down from here, to the codec or the store; the state it is handed
  * is data, not a controller.
+ *
+ * It is also the module's injection token (as `Cache` is in `@nestjs/cache-manager`): the
+ * interceptor, guards, `SessionService` and the health check receive the one instance the
+ * options chose, with the CSRF tokens and the events every request of the application shares.
  */
 export abstract class SessionInterface {
+  /** Issues and checks the sessions' CSRF tokens (keyed by the module's secrets). */
+  readonly csrf: CsrfTokens;
+  /** Session events; costs a property read per event when nobody listens. */
+  readonly events = new SessionEvents();
   protected readonly cookie: SessionCookie;
   protected readonly lifetime: SessionLifetime;
 
@@ -40,6 +51,7 @@ export abstract class SessionInterface {
     /** Encodes each session value for the cookie or the store. */
     protected readonly values: ValueCodec,
   ) {
+    this.csrf = new CsrfTokens(options.secrets, options.cookie.name, options.csrf.maxAge);
     this.cookie = new SessionCookie(options);
     this.lifetime = new SessionLifetime(options);
   }

@@ -1,7 +1,7 @@
-import { DEVICE_KEY } from '../devices/device-metadata';
+import { DEVICE_KEY, FLASHES_KEY, PERMANENT_KEY } from '../contract/session-keys';
 import { SessionDataError } from '../errors';
 import type { FlashedMessagesOptions, Session } from '../interfaces/session.interface';
-import { FLASHES_KEY, PERMANENT_KEY, hasChanges, isHiddenKey, type SessionState } from './session-state';
+import { hasChanges, isHiddenKey, type SessionState } from './session-state';
 
 /** What the session object asks of its request: the operations that reach the store, and its CSRF tokens. */
 export interface SessionLifecycle {

@@ -1,11 +1,7 @@
 import type { ValueCodec } from '../codecs/codec.interface';
-import type { JsonValue, StoredData } from '../stores/session-store';
+import type { JsonValue, StoredData } from '../contract/json-value';
+import { CSRF_KEY, PERMANENT_KEY } from '../contract/session-keys';
 
-/** Flask's keys: the permanent flag and the flash queue live in the data, as Flask keeps them. */
-export const PERMANENT_KEY = '_permanent';
-export const FLASHES_KEY = '_flashes';
-/** The session's CSRF secret (see CsrfTokens); a new identity never keeps it. */
-export const CSRF_KEY = '_csrf';
 /** Keys the machinery keeps in the data that `keys()` and `toJSON()` do not show. */
 export function isHiddenKey(key: string): boolean {
   return key === PERMANENT_KEY || key === CSRF_KEY;

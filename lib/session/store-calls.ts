@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SessionSchemaError, SessionStoreNoAnswerError, SessionStoreUnavailableError } from '../errors';
-import type { SessionMetrics } from '../metrics/session-metrics.interface';
+import type { SessionMetrics } from '../interfaces/session-metrics.interface';
 
 /**
  * Time a store gets beyond `storeTimeout` before the request gives up on it. Stores bound their

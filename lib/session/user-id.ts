@@ -1,5 +1,5 @@
+import type { JsonValue } from '../contract/json-value';
 import { SessionDataError } from '../errors';
-import type { JsonValue } from '../stores/session-store';
 
 /** What `listUserSessions` and `destroyUserSessions` accept: the types a `userKey` value may have. */
 export type UserId = string | number | bigint;

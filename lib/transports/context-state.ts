@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { RequestSession, type SessionRuntime } from '../session/request-session';
+import { RequestSession } from '../session/request-session';
+import type { SessionInterface } from '../session/session-interface';
 import { gatewayRequest, graphqlRequest } from './context-request';
 import { armGraphqlCommit } from './graphql-commit';
 import { socketTransport } from './socket-request';
@@ -12,23 +13,23 @@ import { socketTransport } from './socket-request';
  * `undefined` when the transport offers no request (RPC, a GraphQL context without `req`, a ws
  * client whose upgrade request was not kept): see `noRequestError` for what to tell the user.
  */
-export function stateFor(runtime: SessionRuntime, context: ExecutionContext): RequestSession | undefined {
+export function stateFor(sessions: SessionInterface, context: ExecutionContext): RequestSession | undefined {
   switch (context.getType<string>()) {
     case 'http': {
       const http = context.switchToHttp();
-      return RequestSession.attach(runtime, http.getRequest(), http.getResponse());
+      return RequestSession.attach(sessions, http.getRequest(), http.getResponse());
     }
     case 'graphql': {
       const found = graphqlRequest(context);
       if (!found) return undefined;
-      const state = RequestSession.attach(runtime, found.request, found.response);
+      const state = RequestSession.attach(sessions, found.request, found.response);
       state.deferCommit(armGraphqlCommit);
       return state;
     }
     case 'ws': {
       const client = context.switchToWs().getClient<object>();
       const request = gatewayRequest(client);
-      return request && RequestSession.forMessage(runtime, context.getArgs(), request, socketTransport(client));
+      return request && RequestSession.forMessage(sessions, context.getArgs(), request, socketTransport(client));
     }
     default:
       return undefined;

@@ -1,12 +1,12 @@
-import { resolveCsrfOptions, type ResolvedCsrfOptions } from '../csrf/resolve-csrf-options';
-import type { ResolvedDevicesOptions } from '../devices/devices-options.interface';
+import type { SessionStore } from '../contract/session-store';
 import { SessionOptionsError } from '../errors';
+import type { ResolvedDevicesOptions } from '../interfaces/devices-options.interface';
+import type { SessionMetrics } from '../interfaces/session-metrics.interface';
 import type { CookieFormat, SessionLimitMode, SessionModuleOptions, StoreErrorMode } from '../interfaces/session-options.interface';
-import type { SessionMetrics } from '../metrics/session-metrics.interface';
-import type { SessionStore } from '../stores/session-store';
 import { isAttributeValue, isCookieName } from './cookie';
 import { checkCookieRules } from './cookie-rules';
 import { assertKnownKeys, COOKIE_OPTION_KEYS, OPTION_KEYS } from './option-names';
+import { resolveCsrfOptions, type ResolvedCsrfOptions } from './resolve-csrf-options';
 
 const DAY = 24 * 60 * 60 * 1000;
 

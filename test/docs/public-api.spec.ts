@@ -11,7 +11,7 @@ describe('public API', () => {
   const exported = exportsOf(join(ROOT, 'lib', 'index.ts'));
   const page = readDoc('docs/api.md');
   const notExported = page.slice(page.indexOf('## Not exported, on purpose'));
-  const listed = new Set([...splitMarkdown(page.slice(0, page.indexOf('## Not exported, on purpose'))).prose.matchAll(/`([A-Za-z_][\w]*)`/g)].map((match) => match[1]));
+  const listed = namesIn(page.slice(0, page.indexOf('## The testing entry')));
 
   it('reads the exports of lib/index.ts', () => {
     expect(exported).toEqual(expect.arrayContaining(['SessionModule', 'Session', 'SessionService', 'SessionStore', 'SessionError']));
@@ -26,6 +26,14 @@ describe('public API', () => {
     expect(apiLike.filter((name) => !exported.includes(name))).toEqual([]);
   });
 
+  it('lists the testing entry, and only what lib/testing/index.ts exports', () => {
+    const testing = exportsOf(join(ROOT, 'lib', 'testing', 'index.ts'));
+    const section = namesIn(page.slice(page.indexOf('## The testing entry'), page.indexOf('## Not exported, on purpose')));
+    expect(testing).toContain('runStoreContract');
+    expect(testing.filter((name) => !section.has(name))).toEqual([]);
+    expect([...section].filter((name) => /^[A-Z]|^[a-z]+[A-Z]/.test(name) && !testing.includes(name) && !exported.includes(name))).toEqual([]);
+  });
+
   it('keeps the codecs and the interceptor out, as the page says', () => {
     for (const name of ['SignedCookieCodec', 'EncryptedCookieCodec', 'FlaskCookieCodec', 'TaggedJsonCodec', 'FlaskTaggedJsonCodec', 'SessionInterceptor']) {
       expect(exported).not.toContain(name);
@@ -33,6 +41,11 @@ describe('public API', () => {
     }
   });
 });
+
+/** The names in backticks in the prose (tables included) of a part of the page, code blocks left out. */
+function namesIn(markdown: string): Set<string> {
+  return new Set([...splitMarkdown(markdown).prose.matchAll(/`([A-Za-z_][\w]*)`/g)].map((match) => match[1]));
+}
 
 function exportsOf(file: string): string[] {
   const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionStore } from '../../lib';
-import { runStoreContract } from '../stores/store-contract';
+import { runStoreContract } from 'nest-session/testing';
 import { readDoc, ROOT, splitMarkdown } from './markdown-files';
 
 /**

@@ -58,6 +58,17 @@ describe('the published package', () => {
     expect(unresolved).toEqual([]);
   });
 
+  it('publishes nest-session/testing: "exports" for Node and bundlers, "typesVersions" for node10 typings, both in the tarball', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; default: string }>;
+      typesVersions: Record<string, Record<string, string[]>>;
+    };
+    const entry = manifest.exports['./testing'];
+    expect(entry).toEqual({ types: './dist/testing/index.d.ts', default: './dist/testing/index.js' });
+    expect(manifest.typesVersions['*'].testing).toEqual(['dist/testing/index.d.ts']);
+    expect(paths).toEqual(expect.arrayContaining([entry.types.slice(2), entry.default.slice(2)]));
+  });
+
   it('builds before it is packed, and states its license', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; license: string };
     expect(manifest.scripts.prepack).toMatch(/\bnpm run build\b/);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { SessionStore } from '../../lib/stores/session-store';
+import { SessionStore } from '../../lib/contract/session-store';
 import { RedisSessionStore } from '../../lib/stores/redis';
 import { openSqlite } from '../stores/harnesses/typeorm.harness';
 

@@ -1,6 +1,7 @@
 import { TaggedJsonCodec } from '../../lib/codecs/tagged-json.codec';
-import { CsrfTokens } from '../../lib/csrf/csrf-tokens';
-import { CSRF_KEY, SessionState } from '../../lib/session/session-state';
+import { CsrfTokens } from '../../lib/session/csrf-tokens';
+import { CSRF_KEY } from '../../lib/contract/session-keys';
+import { SessionState } from '../../lib/session/session-state';
 
 const SECRET = 'unit-test-secret-that-is-at-least-32-characters';
 const codec = new TaggedJsonCodec();

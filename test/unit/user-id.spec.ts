@@ -1,5 +1,5 @@
 import { SessionDataError } from '../../lib';
-import type { JsonValue } from '../../lib/stores/session-store';
+import type { JsonValue } from '../../lib/contract/json-value';
 import { userIdOfStored, userIdOfValue } from '../../lib/session/user-id';
 
 describe('the user-id rule', () => {

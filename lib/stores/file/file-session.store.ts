@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
-import { KeyedMutex } from '../shared/keyed-mutex';
-import { mergeChangeSet } from '../shared/merge-change-set';
-import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import { BaseSessionStore, KeyedMutex, mergeChangeSet } from '../shared';
 import { SessionDirectory } from './file-directory';
 import { acquireLock, type FileLockOptions, releaseLock, tryLock } from './file-lock';
 import { Pruner } from './file-prune';
@@ -28,13 +25,12 @@ export type { FileSessionStoreOptions } from './file-session.options';
  * renames or removes a session file only before it, so a call that timed out has changed no
  * session. (A user marker written first may stay; `findByUser` drops markers without a session.)
  */
-export class FileSessionStore extends SessionStore {
+export class FileSessionStore extends BaseSessionStore {
   private readonly directory: SessionDirectory;
   private readonly fsync: boolean;
   private readonly lock: FileLockOptions;
   private readonly queue = new KeyedMutex();
   private readonly pruner: Pruner;
-  private timeout = DEFAULT_STORE_TIMEOUT;
 
   constructor(options: FileSessionStoreOptions) {
     super();
@@ -46,7 +42,7 @@ export class FileSessionStore extends SessionStore {
   }
 
   override async start(settings: StoreSettings): Promise<void> {
-    this.timeout = timeoutOf(settings);
+    await super.start(settings);
   }
 
   async get(id: string): Promise<SessionRecord | null> {

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SessionRecord } from '../../contract/session-store';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import type { SessionRecord } from '../session-store';
 import { checkSessionId } from '../shared/session-id';
 
 /** What one session file holds (JSON). */

@@ -1,4 +1,4 @@
-import type { StoredData } from '../session-store';
+import type { StoredData } from '../../contract/json-value';
 
 /** One session as memcached holds it: a JSON string under `<prefix><id>`. */
 export interface MemcachedRecord {

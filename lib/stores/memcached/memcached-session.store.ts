@@ -1,18 +1,14 @@
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
 import { SessionOptionsError } from '../../errors';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
-import { KeyedMutex } from '../shared/keyed-mutex';
-import { mergeChangeSet } from '../shared/merge-change-set';
-import { checkSessionId } from '../shared/session-id';
-import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import { BaseSessionStore, checkSessionId, KeyedMutex, mergeChangeSet } from '../shared';
 import { CONFLICT, orConflict, withCas } from './memcached-cas';
 import { resolveMemcachedClient } from './memcached-client';
-import { lockMemcachedKey } from './memcached-user-lock';
 import type { MemcachedClientLike } from './memcached-client.types';
 import { decodeLive, encode, exptimeOf, type MemcachedRecord, TOMBSTONE } from './memcached-record';
 import type { MemcachedSessionStoreOptions } from './memcached-session.options';
 import { MemcachedUserIndex } from './memcached-user-index';
+import { lockMemcachedKey } from './memcached-user-lock';
 
 export type { MemcachedSessionStoreOptions } from './memcached-session.options';
 
@@ -31,14 +27,13 @@ const PREFIX = /^[\x21-\x7e]*$/;
  * applied after the module answered 503. The owned client's `cmdTimeout` (1.5 s) bounds how long
  * a reply is awaited.
  */
-export class MemcachedSessionStore extends SessionStore {
+export class MemcachedSessionStore extends BaseSessionStore {
   private readonly client: MemcachedClientLike;
   private readonly owned: boolean;
   private readonly prefix: string;
   private readonly attempts: number;
   private readonly queue = new KeyedMutex();
   private readonly users: MemcachedUserIndex;
-  private timeout = DEFAULT_STORE_TIMEOUT;
 
   constructor(options: MemcachedSessionStoreOptions) {
     super();
@@ -54,7 +49,7 @@ export class MemcachedSessionStore extends SessionStore {
   }
 
   override async start(settings: StoreSettings): Promise<void> {
-    this.timeout = timeoutOf(settings);
+    await super.start(settings);
   }
 
   async get(id: string): Promise<SessionRecord | null> {

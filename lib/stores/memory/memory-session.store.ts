@@ -1,7 +1,5 @@
-import type { SaveOutcome, SessionRecord, SessionWrite } from '../session-store';
-import { SessionStore } from '../session-store';
-import { KeyedMutex } from '../shared/keyed-mutex';
-import { mergeChangeSet } from '../shared/merge-change-set';
+import type { SaveOutcome, SessionRecord, SessionWrite } from '../../contract/session-store';
+import { BaseSessionStore, KeyedMutex, mergeChangeSet } from '../shared';
 
 /** Options of {@link MemorySessionStore}. */
 export interface MemorySessionStoreOptions {
@@ -24,7 +22,7 @@ interface MemoryEntry extends SessionRecord {
  * so callers never share objects with the store. Every call completes synchronously inside the
  * process, so a call never outlives a timeout: there is nothing to bound.
  */
-export class MemorySessionStore extends SessionStore {
+export class MemorySessionStore extends BaseSessionStore {
   private readonly entries = new Map<string, MemoryEntry>();
   private readonly users = new Map<string, Set<string>>();
   private readonly userLocks = new KeyedMutex();

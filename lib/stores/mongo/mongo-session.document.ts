@@ -1,4 +1,4 @@
-import type { JsonValue, SessionRecord, StoredData } from '../session-store';
+import type { JsonValue, SessionRecord, StoredData } from '../../contract/session-store';
 
 /**
  * One session in MongoDB. `data` maps each top-level key (field-name encoded, see

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { SaveOutcome, SessionRecord, SessionWrite } from '../../contract/session-store';
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
-import { checkSessionId } from '../shared/session-id';
-import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import { BaseSessionStore, checkSessionId } from '../shared';
 import { type MongoClientLike, resolveMongoCollection } from './mongo-client';
-import { lockMongoDocument } from './mongo-user-lock';
 import type { MongoCollectionLike } from './mongo-client.types';
 import { encodeField, type MongoSessionDocument, toRecord } from './mongo-session.document';
 import type { MongoSessionStoreOptions } from './mongo-session.options';
+import { lockMongoDocument } from './mongo-user-lock';
 
 export type { MongoSessionStoreOptions } from './mongo-session.options';
 
@@ -32,21 +30,16 @@ type Document = Record<string, unknown>;
  * before its `maxTimeMS`, and whose reply arrives more than the module's extra 500 ms later, is
  * not covered: MongoDB cannot undo it.
  */
-export class MongoSessionStore extends SessionStore {
+export class MongoSessionStore extends BaseSessionStore {
   private readonly collection: MongoCollectionLike;
   private readonly client?: MongoClientLike;
   private readonly createIndexes: boolean;
   private indexed?: Promise<void>;
-  private timeout = DEFAULT_STORE_TIMEOUT;
 
   constructor(options: MongoSessionStoreOptions) {
     super();
     this.createIndexes = options.createIndexes ?? true;
     ({ collection: this.collection, client: this.client } = resolveMongoCollection(options));
-  }
-
-  override async start(settings: StoreSettings): Promise<void> {
-    this.timeout = timeoutOf(settings);
   }
 
   /** A lock on the user for `maxSessionsPerUser`, as a document of the collection (see {@link lockMongoDocument}). */

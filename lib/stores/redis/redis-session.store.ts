@@ -1,15 +1,14 @@
+import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
 import { SessionOptionsError, SessionStoreConflictError, SessionStoreDisconnectedError } from '../../errors';
-import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
+import { BaseSessionStore, checkSessionId } from '../shared';
 import { resolveClient } from '../shared/owned-client';
-import { checkSessionId, isSessionId } from '../shared/session-id';
-import { DEFAULT_STORE_TIMEOUT, timeoutOf } from '../shared/store-timeout';
+import { isSessionId } from '../shared/session-id';
 import { createRedisClient, pipeliningDuplicate } from './redis-client';
-import { lockRedisKey } from './redis-user-lock';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
 import { DATA_PREFIX, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
+import { lockRedisKey } from './redis-user-lock';
 import { runScript } from './run-script';
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
@@ -34,14 +33,13 @@ const MAX_INDEX_ROUNDS = 3;
  * clock that jumps after the offset was measured (Cluster: each primary's clock should agree
  * with the one measured, as NTP keeps them).
  */
-export class RedisSessionStore extends SessionStore {
+export class RedisSessionStore extends BaseSessionStore {
   private readonly client: RedisClientLike;
   /** The store closes its client: one it created, or the pipelining duplicate of yours. */
   private readonly owned: boolean;
   /** A client the store created: refused at once while it reconnects (yours keeps your queue settings). */
   private readonly failFast: boolean;
   private readonly prefix: string;
-  private timeout = DEFAULT_STORE_TIMEOUT;
   private readonly clock = new RedisClock(() => this.live());
 
   constructor(options: RedisSessionStoreOptions) {
@@ -58,7 +56,7 @@ export class RedisSessionStore extends SessionStore {
 
   /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */
   override async start(settings: StoreSettings): Promise<void> {
-    this.timeout = timeoutOf(settings);
+    await super.start(settings);
     await this.clock.measure().catch(() => undefined);
   }
 

@@ -1,4 +1,4 @@
-import type { SessionWrite, StoredData } from '../session-store';
+import type { SessionWrite, StoredData } from '../../contract/session-store';
 
 /**
  * Applies one change-set to the data a store holds: the keys of `set` replace theirs, then the

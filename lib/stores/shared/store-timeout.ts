@@ -1,5 +1,5 @@
+import type { StoreSettings } from '../../contract/session-store';
 import { SessionOptionsError } from '../../errors';
-import type { StoreSettings } from '../session-store';
 
 /** Time a store call may take when the module never called `start()`: the module's own default. */
 export const DEFAULT_STORE_TIMEOUT = 2000;

@@ -1,4 +1,4 @@
-import type { SessionWrite, StoredData } from '../session-store';
+import type { SessionWrite, StoredData } from '../../contract/session-store';
 import { encodeData } from './session-patch';
 import type { SessionDatabaseType } from './session-table';
 

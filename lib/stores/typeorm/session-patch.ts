@@ -1,5 +1,5 @@
 import { SessionDataError } from '../../errors';
-import type { JsonValue, SessionWrite, StoredData } from '../session-store';
+import type { JsonValue, SessionWrite, StoredData } from '../../contract/session-store';
 import { mergeChangeSet } from '../shared/merge-change-set';
 
 /** A row as the store's locking read returns it (drivers return `bigint` as string or number). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SessionWrite } from '../session-store';
+import type { SessionWrite } from '../../contract/session-store';
 
 /**
  * What the `user_id` column holds for a user id: the lowercase hex SHA-256 of its UTF-8 text,

@@ -1,5 +1,5 @@
 import { SessionOptionsError } from '../../errors';
-import type { SaveOutcome, SessionWrite } from '../session-store';
+import type { SaveOutcome, SessionWrite } from '../../contract/session-store';
 import { jsonMergeStatement, jsonRemovalStatements, MergeStatement, removesOnly } from './session-merge';
 import { createValues, LockedRow, planPatch, rowParams } from './session-patch';
 import type { SessionSql } from './session-sql';

@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { SessionOptionsError } from '../../errors';
-import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../session-store';
-import { SessionStore } from '../session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
 import { checkSessionId } from '../shared/session-id';
-import { timeoutOf } from '../shared/store-timeout';
+import { BaseSessionStore } from '../shared';
 import { jsonMergeStatement, jsonRemovalStatements, MergeStatement, postgresMergeParams, postgresMergeSql, removesOnly } from './session-merge';
 import { createValues, LockedRow, parseData, planPatch, rowParams } from './session-patch';
 import { DEFAULT_SESSION_TABLE } from './session-table';
@@ -52,7 +51,7 @@ const STORE = 'TypeOrmSessionStore';
  * {@link SessionSchemaError} that names the migration to run. When the database is unreachable
  * at startup, the first call that meets the problem throws that error (a 500, never a 503).
  */
-export class TypeOrmSessionStore extends SessionStore {
+export class TypeOrmSessionStore extends BaseSessionStore {
   private readonly logger = new Logger(TypeOrmSessionStore.name);
   private readonly db: TypeOrmSessionClient;
   private readonly batchSize: number;
@@ -94,7 +93,8 @@ export class TypeOrmSessionStore extends SessionStore {
    * unreachable database is only logged here: the app starts, and calls fail until it is back.
    */
   override async start(settings: StoreSettings): Promise<void> {
-    await this.db.start(timeoutOf(settings));
+    await super.start(settings);
+    await this.db.start(this.timeout);
   }
 
   async get(id: string): Promise<SessionRecord | null> {

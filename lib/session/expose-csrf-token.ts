@@ -1,8 +1,8 @@
-import type { SessionState } from '../session/session-state';
 import { serializeCookie } from '../utils/cookie';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
 import type { CsrfTokens } from './csrf-tokens';
+import type { SessionState } from './session-state';
 
 /**
  * The opt-in delivery of a token to scripts: a readable cookie and/or a response header, with a

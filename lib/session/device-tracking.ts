@@ -1,7 +1,8 @@
-import type { SessionSnapshot, SessionState } from '../session/session-state';
+import { DEVICE_KEY } from '../contract/session-keys';
 import type * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
-import { DEVICE_KEY, deviceDetails } from './device-metadata';
+import { deviceDetails } from './device-metadata';
+import type { SessionSnapshot, SessionState } from './session-state';
 
 /**
  * Keeps the opt-in device details in step with the session's user, just before a save: recorded

@@ -7,12 +7,9 @@
  * A whole-session write lets the slower one erase the faster one's change. A change-set that the
  * store merges atomically keeps both.
  */
+import type { StoredData } from './json-value';
 
-/** A value that survives `JSON.stringify` and `JSON.parse` unchanged. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** Top-level session keys with their values in encoded (JSON-safe, tagged) form. */
-export type StoredData = Record<string, JsonValue>;
+export type { JsonValue, StoredData } from './json-value';
 
 /** What a store returns for a live session. */
 export interface SessionRecord {
@@ -73,7 +70,7 @@ export interface StoreSettings {
  * Injection token and base class of every store. App code can inject the configured store with
  * `constructor(private readonly store: SessionStore)`.
  *
- * Implementations must keep these rules (the shared contract suite in `test/stores` checks them):
+ * Implementations must keep these rules (the contract suite of `nest-session/testing` checks them):
  * - `get` returns `null` for a missing or expired record, and never creates one;
  * - `save` with `create: false` never recreates a missing record;
  * - `save` applies `set` and `unset` atomically against concurrent saves of the same id;

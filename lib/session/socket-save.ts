@@ -1,5 +1,5 @@
 import { SessionSocketError } from '../errors/session-socket.error';
-import { hasChanges, type SessionState } from '../session/session-state';
+import { hasChanges, type SessionState } from './session-state';
 
 /**
  * The response of a socket message: there is none, and no header can be sent. Saving through it

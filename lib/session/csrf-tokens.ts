@@ -1,9 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CSRF_KEY, type SessionState } from '../session/session-state';
+import { CSRF_KEY } from '../contract/session-keys';
+import type { CsrfFailure } from '../errors/csrf-rejected.error';
 import { deriveKeys } from '../utils/crypto';
-
-/** Why a token was refused; stable strings, reported to `csrf.rejected` listeners. */
-export type CsrfFailure = 'missing' | 'malformed' | 'no-secret' | 'mismatch' | 'expired';
+import type { SessionState } from './session-state';
 
 /** 32 random bytes per session, base64url. */
 const SECRET_BYTES = 32;

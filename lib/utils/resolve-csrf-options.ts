@@ -1,7 +1,7 @@
 import { SessionOptionsError } from '../errors';
 import type { CsrfOptions } from '../interfaces/csrf-options.interface';
-import { isCookieName } from '../utils/cookie';
-import { assertKnownKeys } from '../utils/option-names';
+import { isCookieName } from './cookie';
+import { assertKnownKeys } from './option-names';
 
 /** The `csrf` option with every default applied and every value checked. */
 export interface ResolvedCsrfOptions {

@@ -1,13 +1,7 @@
-import type { JsonValue, StoredData } from '../stores/session-store';
+import type { JsonValue, StoredData } from '../contract/json-value';
+import { DEVICE_KEY } from '../contract/session-keys';
+import type { ResolvedDevicesOptions } from '../interfaces/devices-options.interface';
 import * as http from '../utils/http';
-import type { ResolvedDevicesOptions } from './devices-options.interface';
-
-/**
- * Reserved session key of the opt-in device details (user agent, address), kept beside the data
- * so that every store with a user index holds them with no code of its own. Hidden from
- * `session.keys()`; cleared with the rest of the session on logout.
- */
-export const DEVICE_KEY = '_nest_device';
 
 const MAX_ADDRESS = 64;
 
