@@ -76,7 +76,6 @@ async function main() {
   const store = new RedisSessionStore({ connection, prefix: `${PREFIX}ns:` });
   const sessions = new ServerSessionInterface(resolveOptions({ secret: config.SECRET, store }), store);
   await sessions.start();
-  const runtime = { sessions };
   const raw = new Redis(connection);
   let counter = 0;
 
@@ -84,7 +83,7 @@ async function main() {
   const ids = [];
   for (let slot = 0; slot < IN_FLIGHT; slot++) {
     const response = reply();
-    const state = RequestSession.attach(runtime, request(), response);
+    const state = RequestSession.attach(sessions, request(), response);
     (await state.load()).set('n', slot);
     await state.commit();
     cookies.push(String(response.headers.get('set-cookie')).split(';')[0]);
@@ -93,7 +92,7 @@ async function main() {
   }
 
   const session = async (cookie, handle) => {
-    const state = RequestSession.attach(runtime, request(cookie), reply());
+    const state = RequestSession.attach(sessions, request(cookie), reply());
     handle(await state.load());
     await state.commit();
   };
