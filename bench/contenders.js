@@ -99,50 +99,35 @@ const CONTENDERS = [
   ),
   // The GraphQL part (BENCH_GRAPHQL=1): Apollo on Express, Mercurius on Fastify, each with
   // nest-session + Redis, the platform's other session library + connect-redis, and no session.
-  ...GRAPHQL_DRIVERS.flatMap(({ driver, platform, name }) => [
-    {
-      id: `nest-session/redis-${driver}/${platform}`,
-      label: `nest-session, Redis, GraphQL ${name}`,
-      family: 'nest-session',
-      kind: 'nest-session',
-      graphql: driver,
-      variant: driver,
-      store: 'redis',
-      backend: 'redis',
-      platform,
-      scenarios: [],
-      core: [],
-      optIn: { graphql: GRAPHQL_SCENARIOS },
-    },
-    {
-      id: platform === 'express' ? `express-session/redis-${driver}/express` : `fastify-session/redis-${driver}/fastify`,
-      label: `${platform === 'express' ? 'express-session' : '@fastify/session'} + connect-redis, GraphQL ${name}`,
-      family: 'other',
-      kind: platform === 'express' ? 'express-session' : 'fastify-session',
-      graphql: driver,
-      variant: driver,
-      store: 'redis',
-      backend: 'redis',
-      platform,
-      scenarios: [],
-      core: [],
-      optIn: { graphql: GRAPHQL_SCENARIOS },
-    },
-    {
-      id: `limit/graphql-${driver}/${platform}`,
-      label: `limit: GraphQL ${name}, no session`,
-      family: 'limit',
-      kind: 'bare',
-      graphql: driver,
-      variant: driver,
-      store: 'none',
-      backend: 'none',
-      platform,
-      scenarios: [],
-      core: [],
-      optIn: { graphql: GRAPHQL_SCENARIOS },
-    },
-  ]),
+  ...GRAPHQL_DRIVERS.flatMap(({ driver, platform, name }) => {
+    // What both Redis contenders of a driver share: opt-in only, never in the REST scenarios.
+    const onDriver = { graphql: driver, variant: driver, store: 'redis', backend: 'redis', platform, scenarios: [], core: [], optIn: { graphql: GRAPHQL_SCENARIOS } };
+    return [
+      {
+        ...onDriver,
+        id: `nest-session/redis-${driver}/${platform}`,
+        label: `nest-session, Redis, GraphQL ${name}`,
+        family: 'nest-session',
+        kind: 'nest-session',
+      },
+      {
+        ...onDriver,
+        id: platform === 'express' ? `express-session/redis-${driver}/express` : `fastify-session/redis-${driver}/fastify`,
+        label: `${platform === 'express' ? 'express-session' : '@fastify/session'} + connect-redis, GraphQL ${name}`,
+        family: 'other',
+        kind: platform === 'express' ? 'express-session' : 'fastify-session',
+      },
+      {
+        ...onDriver,
+        id: `limit/graphql-${driver}/${platform}`,
+        label: `limit: GraphQL ${name}, no session`,
+        family: 'limit',
+        kind: 'bare',
+        store: 'none',
+        backend: 'none',
+      },
+    ];
+  }),
   {
     id: 'express-session/redis/express',
     label: 'express-session + connect-redis (Express)',
