@@ -10,6 +10,7 @@ import { openRedisStandalone } from '../stores/harnesses/redis.harness';
 import { openMariaDb, openPostgres, openSqlite } from '../stores/harnesses/typeorm.harness';
 import { describeWith, type ServiceName } from '../setup/services';
 import type { LimitAppSpec, LimitStoreSpec } from './limit-app.main';
+import { stopChild } from '../setup/stop-child';
 
 const ROOT = resolve(__dirname, '../..');
 const SECRET = 'limit-race-secret-that-is-at-least-32-characters';
@@ -102,18 +103,6 @@ function startProcess(platform: 'express' | 'fastify', apps: LimitAppSpec[]): Pr
   });
 }
 
-function stop(child: ChildProcessWithoutNullStreams | undefined): Promise<void> {
-  if (child?.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolvePromise) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolvePromise();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** Logs `user` in LOGINS times at once, alternating between the two processes' apps. */
 async function race(urls: [string, string], user: string): Promise<number[]> {
   const replies = await Promise.all(Array.from({ length: LOGINS }, (_, i) => new Browser(urls[i % 2]).post('/login', { user })));
@@ -143,7 +132,7 @@ for (const target of TARGETS) {
       evict = [first.urls[1], second.urls[1]];
     }, 90000);
     afterAll(async () => {
-      await Promise.all([stop(a), stop(b)]);
+      await Promise.all([stopChild(a), stopChild(b)]);
       await harness?.cleanup();
     });
 

@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { AppSpec } from './scale-app.main';
 import type { StoreSpec } from './store-spec';
+import { stopChild } from '../../setup/stop-child';
 
 export type Platform = 'express' | 'fastify';
 export const SECRET = 'scale-secret-that-is-at-least-32-characters-long';
@@ -61,7 +62,7 @@ export async function startSharedFleets({
       },
     });
   });
-  const stop = () => Promise.all(children.map(terminate)).then(() => undefined);
+  const stop = () => Promise.all(children.map((child) => stopChild(child))).then(() => undefined);
   try {
     await Promise.all(
       children.map((child, i) =>
@@ -98,17 +99,5 @@ function ready(child: ChildProcessWithoutNullStreams, ports: number[]): Promise<
       }
     });
     child.once('exit', (code) => fail(new Error(`app process on ${port} exited with ${code} before listening\n${err}`)));
-  });
-}
-
-function terminate(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolvePromise) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolvePromise();
-    });
-    child.kill('SIGTERM');
   });
 }
