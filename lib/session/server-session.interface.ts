@@ -133,10 +133,14 @@ export class ServerSessionInterface extends SessionInterface {
     this.checkSize(snapshot.data);
     const write: SessionWrite = { create: false, set, unset: snapshot.unset, ...this.times(state, now), userId };
     const outcome = await this.admit(userId, id, () => this.write(id, write));
+    const resign = opened.resign;
     opened.resign = false;
     if (outcome === 'saved') {
       const permanent = state.permanent;
       state.markSaved(snapshot, now);
+      // The browser already holds this exact cookie, and a session cookie has no expiry to move
+      // forward: sending it again would change nothing (express-session does not either).
+      if (!permanent && !resign && opened.signedId?.id === id) return false;
       return this.cookie.set(request, response, this.signedCookie(opened, id), permanent, now);
     }
     // 'deleted': this save emptied the session, so its cookie goes. 'missing': another request

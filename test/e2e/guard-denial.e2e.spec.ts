@@ -36,7 +36,7 @@ class LoginController {
 }
 
 describe.each(PLATFORMS)('a guard that denies on %s', (platform) => {
-  describe.each(COOKIE_AND_MEMORY_STORES)('%s', (_name, module) => {
+  describe.each(COOKIE_AND_MEMORY_STORES)('%s', (name, module) => {
     let app: TestApp;
     beforeAll(async () => {
       app = await createTestApp(platform, [module()], [LoginController], [LockoutGuard]);
@@ -49,7 +49,8 @@ describe.each(PLATFORMS)('a guard that denies on %s', (platform) => {
       expect((await browser.post('/attempt')).status).toBe(201);
       const denied = await browser.post('/attempt');
       expect(denied.status).toBe(403);
-      expect(denied.setCookies).toHaveLength(1);
+      // The cookie store's data is its cookie; a server-side session keeps the cookie it has.
+      expect(denied.setCookies).toHaveLength(name === 'cookie store' ? 1 : 0);
       expect((await browser.post('/attempt')).status).toBe(403);
       expect((await browser.get('/attempts')).json).toEqual({ attempts: 4 });
     });

@@ -107,8 +107,25 @@ describe.each(kinds().map((k) => [k.kind, k] as const))('the %s session interfac
       opened.state.accessed = true;
       (opened.state.read('cart') as { items: string[] }).items.push('b');
     });
-    expect(outcome.setCookie).toHaveLength(1);
+    // The cookie kind carries the data, so a change is a new cookie; the server kind's cookie
+    // (the same signed id, no expiry) is already right in the browser.
+    expect(outcome.setCookie).toHaveLength(kind === 'cookie' ? 1 : 0);
+    expect(outcome.vary).toBe('Cookie');
     expect((await cycle(sessions, cookieOf(outcome) ?? first)).opened.state.read('cart')).toEqual({ items: ['a', 'b'] });
+  });
+
+  it('existing and written: the server kind stores the change and sends no cookie unless it has an expiry to renew', async () => {
+    const first = cookieOf(await cycle(sessions, undefined, write('n', 1)));
+    const changed = await cycle(sessions, first, write('n', 2));
+    expect(changed.setCookie).toHaveLength(kind === 'cookie' ? 1 : 0);
+    expect(changed.vary).toBe('Cookie');
+    if (store) expect(await store.get(changed.opened.state.origin.id!)).toMatchObject({ data: { n: 2 } });
+
+    const permanent = make({ permanent: true });
+    const kept = cookieOf(await cycle(permanent, undefined, write('n', 1)));
+    const renewed = await cycle(permanent, kept, write('n', 2));
+    expect(renewed.setCookie).toHaveLength(1);
+    expect(renewed.setCookie[0]).toMatch(/; Expires=/);
   });
 
   it('existing, values read and one written back unchanged: no Set-Cookie, nothing written', async () => {

@@ -1,6 +1,5 @@
 import { loadOptional } from '../../utils/load-optional';
 import { guardClientErrors } from '../shared/owned-client';
-import { DEFAULT_STORE_TIMEOUT } from '../shared/store-timeout';
 import type { RedisClientLike, RedisConnectionOptions } from './redis-client.types';
 import type { RedisSessionStoreOptions } from './redis-session.options';
 
@@ -9,11 +8,16 @@ import type { RedisSessionStoreOptions } from './redis-session.options';
  * (ioredis would otherwise queue and retry them for up to a minute), the client reconnects on
  * its own, at most 500 ms apart, so service returns with the server, and commands issued in the
  * same tick go out in one write (auto-pipelining: less client CPU per call under load).
+ *
+ * No `commandTimeout`: a server that accepts commands and never answers is already bounded by
+ * the module (`storeTimeout` + 500 ms, then a 503), and the scripts' deadlines keep a late
+ * command from writing. ioredis's own timer would cost a timer per command (about 2.5 µs of CPU
+ * per call, measured with bench/tools/library-path.js) and would fire at the deadline itself,
+ * before the reply of a write that made it in time.
  */
 export const REDIS_FAIL_FAST = {
   maxRetriesPerRequest: 0,
   connectTimeout: 1000,
-  commandTimeout: DEFAULT_STORE_TIMEOUT,
   enableAutoPipelining: true,
   retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
 } satisfies RedisConnectionOptions;
