@@ -358,7 +358,7 @@ function multiSection(report) {
 
 function scaleSection(report) {
   const scale = report.scale;
-  if (!scale) return ['Not run (off by default; BENCH_SCALE=1 runs it).'];
+  if (!scale) return ['Not run (BENCH_SCALE=0, or a stack other than the targets' one without BENCH_SCALE=1).'];
   const lines = [];
   for (const note of scale.skipped || []) lines.push(`- Skipped: ${note}`);
   const entries = Object.values(scale.reads || {});
@@ -375,6 +375,17 @@ function scaleSection(report) {
       const first = scale.reads[`${id}@${scale.sizes[0]}`]?.median;
       const last = scale.reads[`${id}@${scale.sizes[scale.sizes.length - 1]}`]?.median;
       lines.push(`| ${label(report, id)} | ${cells.join(' | ')} | ${first && last ? pct(last.rps / first.rps) : '–'} |`);
+    }
+    // Issue 25's target: reading among a million sessions costs what reading among a thousand does.
+    const [small, large] = [scale.sizes[0], scale.sizes[scale.sizes.length - 1]];
+    lines.push('', `Target: **reads with ${fmt(large)} stored sessions ≥ 0.95× the reads with ${fmt(small)}** (req/s, medians):`);
+    for (const id of ids) {
+      const first = scale.reads[`${id}@${small}`]?.median;
+      const last = scale.reads[`${id}@${large}`]?.median;
+      if (!first || !last) continue;
+      const ratio = last.rps / first.rps;
+      const cpu = first.cpuUsPerRequest && last.cpuUsPerRequest ? `; CPU ${fmt(last.cpuUsPerRequest)} vs ${fmt(first.cpuUsPerRequest)} µs/req` : '';
+      lines.push(`- ${label(report, id)}: ${fmt(last.rps)} vs ${fmt(first.rps)} req/s = **${fmt(ratio, 2)}×**${cpu} — ${ratio >= 0.95 ? 'met' : `**missed** (${fmt((0.95 - ratio) * 100, 1)} points under 0.95×)`}`);
     }
     const seeding = Object.entries(scale.seeding || {}).map(
       ([k, v]) =>

@@ -7,7 +7,7 @@
  *   BENCH_QUICK=1       a smoke run (1 round of 1 s runs)
  *   BENCH_FULL=1        every contender on every scenario (default: the set that checks the targets)
  *   BENCH_MULTI=0|1     the multi-process part (default on); BENCH_MULTI_PLATFORMS=express,fastify
- *   BENCH_SCALE=0|1     the scale part (1,000 and 1,000,000 sessions, prune); off by default
+ *   BENCH_SCALE=0|1     the scale part (1,000 and 1,000,000 sessions, prune); on by default on the targets' stack (nest12)
  *   BENCH_GRAPHQL=1     the GraphQL part (session read and write in resolvers); off by default
  *   BENCH_SECURITY=1    the CSRF check and session events part; off by default
  *   BENCH_ONLY=regex    only contenders whose id matches
@@ -40,7 +40,8 @@ const OPTIONS = {
   rounds: Number(env.BENCH_ROUNDS || (QUICK ? 1 : 3)),
   multi: flag('BENCH_MULTI', true),
   multiPlatforms: env.BENCH_MULTI_PLATFORMS ? env.BENCH_MULTI_PLATFORMS.split(',') : MULTI.defaultPlatforms,
-  scale: flag('BENCH_SCALE', false),
+  /** On by default on the stack the targets are set on (package.json `bench.targets`: NestJS 12 + Node 24). */
+  scale: flag('BENCH_SCALE', stack.targets),
   /** The opt-in parts that are on (OPT_IN in contenders.js: graphql, security). */
   optIn: Object.keys(OPT_IN).filter((part) => flag(OPT_IN[part], false)),
   scaleSizes: env.BENCH_SCALE_SIZE ? [1000, Number(env.BENCH_SCALE_SIZE)] : QUICK ? [1000, 20000] : [1000, 1000000],

@@ -26,7 +26,7 @@ function listStacks() {
     .map((entry) => {
       const dir = path.join(STACKS_DIR, entry.name);
       const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-      return { name: entry.name, dir, node: String(manifest.bench.node), nest: String(manifest.bench.nest) };
+      return { name: entry.name, dir, node: String(manifest.bench.node), nest: String(manifest.bench.nest), targets: manifest.bench.targets === true };
     })
     .sort((a, b) => Number(b.nest) - Number(a.nest));
 }
