@@ -25,7 +25,8 @@ const NEST_SESSION_STORES = [
   { store: 'memory', backend: 'memory', label: 'memory store', core: [] },
   // With BENCH_SECURITY=1 it is also the csrf-off and no-listener side of the security part.
   { store: 'redis', backend: 'redis', label: 'Redis', core: [...ALL, 'dupcookie'], optIn: { security: ['csrf-post', ...EVENT_SCENARIOS] } },
-  { store: 'typeorm', backend: 'postgres', label: 'TypeORM/PostgreSQL', core: [] },
+  // Read and write against express-session + connect-pg-simple (target 4), in the default run.
+  { store: 'typeorm', backend: 'postgres', label: 'TypeORM/PostgreSQL', core: ['read', 'write'] },
   // The same Redis store with `asyncContext: true`: what AsyncLocalStorage costs per request.
   { store: 'redis', backend: 'redis', label: 'Redis, asyncContext on', variant: 'ctx', core: [] },
   // The security part (BENCH_SECURITY=1): the global CSRF check on, and one SessionEvents listener.
@@ -243,8 +244,8 @@ const GRAPHQL_REQUEST = { method: 'POST', path: '/graphql', headers: { 'content-
 
 // SQL peer (issue 25, point 4): express-session + connect-pg-simple on Express, the PostgreSQL
 // session store of the Express world, beside nest-session's TypeORM/PostgreSQL contender. Redis-free.
-// Full runs only, like the TypeORM contender; for the pair alone:
-//   BENCH_FULL=1 BENCH_ONLY='^(nest-session/typeorm/express|express-session/pg/express)$' BENCH_SCENARIOS=read,write
+// In the default run on read and write (target 4), as the TypeORM contender; for the pair alone:
+//   BENCH_ONLY='^(nest-session/typeorm/express|express-session/pg/express)$' BENCH_SCENARIOS=read,write
 const SQL_PEERS = [
   {
     id: 'express-session/pg/express',
@@ -255,7 +256,7 @@ const SQL_PEERS = [
     backend: 'postgres',
     platform: 'express',
     scenarios: ALL,
-    core: [],
+    core: ['read', 'write'],
   },
 ];
 CONTENDERS.push(...SQL_PEERS);

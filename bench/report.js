@@ -173,6 +173,20 @@ function targetChecks(report) {
       checks.push({ target: 3, contender: c.id, reference, scenario, m, ref, ratio, cpu, ok: misses.length === 0, missedBy: misses.join(', ') });
     }
   }
+  // The SQL pair: the TypeORM store on PostgreSQL against express-session + connect-pg-simple.
+  for (const scenario of ['read', 'write']) {
+    const contender = 'nest-session/typeorm/express';
+    const reference = 'express-session/pg/express';
+    const m = med(report, scenario, contender);
+    const ref = med(report, scenario, reference);
+    if (!m || !ref) continue;
+    const ratio = m.rps / ref.rps;
+    const cpu = m.cpuUsPerRequest / ref.cpuUsPerRequest;
+    const misses = [];
+    if (ratio < 1) misses.push(`req/s ${pct(ratio)}`);
+    if (cpu > 1) misses.push(`CPU ${pct(cpu)}`);
+    checks.push({ target: 4, contender, reference, scenario, m, ref, ratio, cpu, ok: misses.length === 0, missedBy: misses.join(', ') });
+  }
   return checks;
 }
 
@@ -180,13 +194,15 @@ const TARGET_TITLES = {
   1: '**Route without session use: ≥ 0.95× the no-op-global-interceptor route, 0 store calls** (scenario a):',
   2: '**Redis read: 1 round trip and ≥ 0.90× the interceptor + hand-written Redis GET route** (scenario b):',
   3: '**Read, write one key, new visitor: ahead of express-session + connect-redis (Express) and @fastify/session + connect-redis (Fastify), in req/s and in server CPU per request** (scenarios b-d):',
+  4: '**TypeORM/PostgreSQL read and write: ahead of express-session + connect-pg-simple (Express), in req/s and in server CPU per request** (scenarios b, c; SQL statements per request beside them):',
 };
 
 /** The checks as Markdown lines: met or missed, by how much, req/s and server CPU per request side by side. */
 function targets(report) {
   const lines = [];
   const checks = targetChecks(report);
-  for (const target of [1, 2, 3]) {
+  for (const target of [1, 2, 3, 4]) {
+    if (target === 4 && !checks.some((x) => x.target === 4)) continue;
     lines.push(`${target}. ${TARGET_TITLES[target]}`);
     for (const k of checks.filter((x) => x.target === target)) {
       const { m, ref } = k;
@@ -204,6 +220,12 @@ function targets(report) {
         const scenario = report.scenarios.find((s) => s.id === k.scenario);
         lines.push(
           `   - ${label_}, ${scenario.short}: ${fmt(m.rps)} vs ${fmt(ref.rps)} req/s (${pct(k.ratio)}); ${cpuPart}; Redis round trips ${fmt(m.redisRoundTrips, 2)} vs ${fmt(ref.redisRoundTrips, 2)} — ${verdict(k.ok, k.missedBy)}`,
+        );
+      }
+      if (target === 4) {
+        const scenario = report.scenarios.find((s) => s.id === k.scenario);
+        lines.push(
+          `   - ${label_}, ${scenario.short}: ${fmt(m.rps)} vs ${fmt(ref.rps)} req/s (${pct(k.ratio)}); ${cpuPart}; SQL statements ${fmt(m.sqlStatements, 2)} vs ${fmt(ref.sqlStatements, 2)} — ${verdict(k.ok, k.missedBy)}`,
         );
       }
     }
@@ -358,7 +380,7 @@ function multiSection(report) {
 
 function scaleSection(report) {
   const scale = report.scale;
-  if (!scale) return ['Not run (BENCH_SCALE=0, or a stack other than the targets' one without BENCH_SCALE=1).'];
+  if (!scale) return ["Not run (BENCH_SCALE=0, or a stack other than the targets' one without BENCH_SCALE=1)."];
   const lines = [];
   for (const note of scale.skipped || []) lines.push(`- Skipped: ${note}`);
   const entries = Object.values(scale.reads || {});
