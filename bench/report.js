@@ -407,7 +407,9 @@ function scaleSection(report) {
       if (!first || !last) continue;
       const ratio = last.rps / first.rps;
       const cpu = first.cpuUsPerRequest && last.cpuUsPerRequest ? `; CPU ${fmt(last.cpuUsPerRequest)} vs ${fmt(first.cpuUsPerRequest)} µs/req` : '';
-      lines.push(`- ${label(report, id)}: ${fmt(last.rps)} vs ${fmt(first.rps)} req/s = **${fmt(ratio, 2)}×**${cpu} — ${ratio >= 0.95 ? 'met' : `**missed** (${fmt((0.95 - ratio) * 100, 1)} points under 0.95×)`}`);
+      lines.push(
+        `- ${label(report, id)}: ${fmt(last.rps)} vs ${fmt(first.rps)} req/s = **${fmt(ratio, 2)}×**${cpu} — ${ratio >= 0.95 ? 'met' : `**missed** (${fmt((0.95 - ratio) * 100, 1)} points under 0.95×)`}`,
+      );
     }
     const seeding = Object.entries(scale.seeding || {}).map(
       ([k, v]) =>
