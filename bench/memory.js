@@ -157,7 +157,7 @@ const CONTENDERS = [
 
 const usedMemory = async (client) => Number(/used_memory:(\d+)/.exec(await client.info('memory'))[1]);
 
-/** Every key: its type, and whether it has a TTL. */
+/** Every key: its type and encoding (a small hash or sorted set stays a listpack), and whether it has a TTL. */
 async function keyCensus(client) {
   const types = {};
   let noTtl = 0;
@@ -167,12 +167,12 @@ async function keyCensus(client) {
     cursor = next;
     if (keys.length === 0) continue;
     const pipeline = client.pipeline();
-    for (const key of keys) pipeline.type(key).pttl(key);
+    for (const key of keys) pipeline.type(key).object('ENCODING', key).pttl(key);
     const replies = await pipeline.exec();
     for (let k = 0; k < keys.length; k++) {
-      const type = replies[2 * k][1];
+      const type = `${replies[3 * k][1]} (${replies[3 * k + 1][1]})`;
       types[type] = (types[type] ?? 0) + 1;
-      if (replies[2 * k + 1][1] === -1) noTtl++;
+      if (replies[3 * k + 2][1] === -1) noTtl++;
     }
   } while (cursor !== '0');
   return { types, noTtl };

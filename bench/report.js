@@ -224,7 +224,7 @@ function memoryLines(report) {
   const lines = [
     `Redis ${memory.redis}, a private server (no persistence), ${fmt(memory.sessions)} sessions per contender, each holding a distinct user id, a 2-item cart and a 32-character token; per contender a warm-up pass, FLUSHDB, then \`used_memory\` before and after creating the sessions. Each library's default key prefix.`,
     '',
-    '| contender | bytes/session | vs connect-redis | keys/session | key types | keys without TTL |',
+    '| contender | bytes/session | vs connect-redis | keys/session | keys by type (encoding) | keys without TTL |',
     '|---|---:|---:|---:|---|---:|',
   ];
   for (const r of Object.values(results)) {
