@@ -69,7 +69,7 @@ async function startRedis() {
       candidate.disconnect();
       if (attempt > 100 || child.exitCode !== null) {
         child.kill();
-        throw new Error(`redis-server on port ${port} did not start: ${error.message}`);
+        throw new Error(`redis-server on port ${port} did not start: ${error.message}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -137,7 +137,13 @@ async function nestSessionContender(port, { userKey, perUser }) {
   const sessions = new ServerSessionInterface(resolveOptions({ secret: config.SECRET, store, ...(userKey ? { userKey: 'userId' } : {}) }), store);
   await sessions.start();
   const headers = new Map();
-  const reply = { raw: { headersSent: false }, code: () => undefined, getHeader: (n) => headers.get(n), header: (n, v) => void headers.set(n, v), removeHeader: (n) => void headers.delete(n) };
+  const reply = {
+    raw: { headersSent: false },
+    code: () => undefined,
+    getHeader: (n) => headers.get(n),
+    header: (n, v) => void headers.set(n, v),
+    removeHeader: (n) => void headers.delete(n),
+  };
   const create = async (i) => {
     const raw = { headers: {} };
     const state = RequestSession.attach(sessions, { raw, headers: raw.headers }, reply);
@@ -152,7 +158,12 @@ const CONTENDERS = [
   { id: 'connect-redis', label: 'express-session + connect-redis', open: (port) => connectRedisContender(port) },
   { id: 'nest-session', label: 'nest-session (Redis store)', open: (port) => nestSessionContender(port, { userKey: false, perUser: 1 }) },
   { id: 'nest-session-userKey', label: 'nest-session with `userKey`, 1 session per user', open: (port) => nestSessionContender(port, { userKey: true, perUser: 1 }) },
-  { id: 'nest-session-userKey-3', label: 'nest-session with `userKey`, 3 sessions per user', perUser: 3, open: (port) => nestSessionContender(port, { userKey: true, perUser: 3 }) },
+  {
+    id: 'nest-session-userKey-3',
+    label: 'nest-session with `userKey`, 3 sessions per user',
+    perUser: 3,
+    open: (port) => nestSessionContender(port, { userKey: true, perUser: 3 }),
+  },
 ];
 
 const usedMemory = async (client) => Number(/used_memory:(\d+)/.exec(await client.info('memory'))[1]);
@@ -190,7 +201,18 @@ async function measureContender(redis, contender, n, log) {
     const after = await usedMemory(redis.client);
     const keys = await redis.client.dbsize();
     const { types, noTtl } = await keyCensus(redis.client);
-    const result = { id: contender.id, label: contender.label, sessions: n, perUser: contender.perUser ?? 1, bytes: after - before, bytesPerSession: (after - before) / n, keys, keysPerSession: keys / n, types, keysWithoutTtl: noTtl };
+    const result = {
+      id: contender.id,
+      label: contender.label,
+      sessions: n,
+      perUser: contender.perUser ?? 1,
+      bytes: after - before,
+      bytesPerSession: (after - before) / n,
+      keys,
+      keysPerSession: keys / n,
+      types,
+      keysWithoutTtl: noTtl,
+    };
     log(`memory ${contender.id}: ${result.bytesPerSession.toFixed(1)} B/session, ${result.keysPerSession.toFixed(2)} keys/session, ${noTtl} keys without TTL`);
     return result;
   } finally {
@@ -225,7 +247,9 @@ module.exports = { runMemory, CONTENDERS };
 if (require.main === module) {
   runMemory()
     .then((memory) => {
-      console.log(`stack ${stack.name}, Node ${process.versions.node}, nest-session ${installedVersion('nest-session')}, Redis ${memory.redis}, ${memory.sessions} sessions, ${memory.seconds} s`);
+      console.log(
+        `stack ${stack.name}, Node ${process.versions.node}, nest-session ${installedVersion('nest-session')}, Redis ${memory.redis}, ${memory.sessions} sessions, ${memory.seconds} s`,
+      );
       const { memoryLines } = require('./report');
       console.log(memoryLines({ memory }).join('\n'));
     })

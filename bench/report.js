@@ -252,7 +252,9 @@ function memoryLines(report) {
   check('nest-session-userKey', 1.4, 'with `userKey`, one session per user, at most 1.40× connect-redis');
   const ours = Object.values(results).filter((r) => r.id.startsWith('nest-session') && !r.error);
   const untimed = ours.reduce((n, r) => n + r.keysWithoutTtl, 0);
-  lines.push(`- no key without a TTL (nest-session, every case): ${fmt(untimed)} of ${fmt(ours.reduce((n, r) => n + r.keys, 0))} keys — ${verdict(untimed === 0 && ours.length > 0, untimed ? `${fmt(untimed)} keys` : 'not measured')}`);
+  lines.push(
+    `- no key without a TTL (nest-session, every case): ${fmt(untimed)} of ${fmt(ours.reduce((n, r) => n + r.keys, 0))} keys — ${verdict(untimed === 0 && ours.length > 0, untimed ? `${fmt(untimed)} keys` : 'not measured')}`,
+  );
   return lines;
 }
 
