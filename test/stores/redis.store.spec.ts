@@ -70,6 +70,17 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     expect(await h.store.findByUser(user)).toEqual([id]);
   });
 
+  it('gives a user index an expiry at most ttl / 2 + 1 min past its session, and drops it with its last session', async () => {
+    const [id, user, ttl] = [newId(), `u-${newId().slice(0, 8)}`, 3_600_000];
+    await h.store.save(id, write({ uid: user }, { create: true, userId: user, ttl }));
+    const index = `${h.prefix}user:{${user}}`;
+    const [session, indexTtl] = [await h.raw.pttl(`${h.prefix}{${id}}`), await h.raw.pttl(index)];
+    expect(indexTtl - session).toBeGreaterThanOrEqual(60_000);
+    expect(indexTtl - session).toBeLessThanOrEqual(ttl / 2 + 60_000 + 1000);
+    await h.store.destroy(id);
+    expect(await h.raw.exists(index)).toBe(0);
+  });
+
   it('drops from the index sessions that vanished or changed owner, and never lists them', async () => {
     const [gone, moved, stolen, kept] = [newId(), newId(), newId(), newId()];
     const user = `u-${newId().slice(0, 8)}`;

@@ -72,18 +72,30 @@ end
 `;
 
 /**
+ * Most clock skew between app servers that the user index absorbs (the session layer allows 30 s).
+ * Lower than the `ttl / 2` of the layout before 0.2, so an index dies sooner after its last session.
+ */
+export const INDEX_SKEW_MS = 60_000;
+
+/** How far an index entry must outlast the expiry its session is given: the skew, at most `ttl / 2`. */
+export function indexMargin(ttl: number): number {
+  return Math.min(ttl / 2, INDEX_SKEW_MS);
+}
+
+/**
  * The user index is a sorted set per user in another slot, scored with `indexedUntil`. A session
- * may only be given an expiry that ends at least `ttl / 2` before its index entry does (the
- * margin absorbs clock skew between app servers); when a save or touch would break that, the
+ * may only be given an expiry that ends at least {@link indexMargin} before its index entry does
+ * (the margin absorbs clock skew between app servers); when a save or touch would break that, the
  * script writes nothing and answers `extend` with the owner, the store extends the index entry to
- * `now + 2 * ttl` and retries. So at most one save or touch in `ttl / 2` pays extra round trips.
+ * `now + ttl + margin + ttl / 2` and retries. So at most one save or touch in `ttl / 2` pays extra
+ * round trips, and an index outlives its last session by at most `ttl / 2 + margin`.
  */
 const INDEX_CHECK = `
 local function needs_index(user, stored, stored_until, ixuser, ixuntil, now, ttl)
   local until_ = 0
   if user == stored then until_ = tonumber(stored_until or '0') end
   if ixuser == user then until_ = math.max(until_, tonumber(ixuntil)) end
-  return now + ttl * 1.5 > until_, until_
+  return now + ttl + math.min(ttl / 2, ${INDEX_SKEW_MS}) > until_, until_
 end
 `;
 

@@ -7,7 +7,7 @@ import { createRedisClient, pipeliningDuplicate } from './redis-client';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
-import { DATA_PREFIX, LEGACY_META, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
+import { DATA_PREFIX, indexMargin, LEGACY_META, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
 import { lockRedisKey } from './redis-user-lock';
 import { runScript } from './run-script';
 
@@ -169,7 +169,7 @@ export class RedisSessionStore extends BaseSessionStore {
 
   private async index(user: string, id: string, ttl: number): Promise<Indexed> {
     const now = Date.now();
-    const until = now + 2 * ttl;
+    const until = Math.ceil(now + ttl + indexMargin(ttl) + ttl / 2);
     await this.run(SCRIPTS.index, this.userKey(user), [id, until, now]);
     return { user, until };
   }
