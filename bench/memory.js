@@ -168,9 +168,14 @@ const CONTENDERS = [
 
 const usedMemory = async (client) => Number(/used_memory:(\d+)/.exec(await client.info('memory'))[1]);
 
-/** Every key: its type and encoding (a small hash or sorted set stays a listpack), and whether it has a TTL. */
+/**
+ * Every key: its type and encoding (a small hash or sorted set stays a listpack), and whether it
+ * has a TTL; and `MEMORY USAGE` of the first key of each kind (its dictionary entry, name, object
+ * and value: not its expiry entry, nor its share of the key tables), for the breakdown.
+ */
 async function keyCensus(client) {
   const types = {};
+  const oneKey = {};
   let noTtl = 0;
   let cursor = '0';
   do {
@@ -184,9 +189,10 @@ async function keyCensus(client) {
       const type = `${replies[3 * k][1]} (${replies[3 * k + 1][1]})`;
       types[type] = (types[type] ?? 0) + 1;
       if (replies[3 * k + 2][1] === -1) noTtl++;
+      oneKey[type] ??= Number(await client.memory('USAGE', keys[k], 'SAMPLES', '0'));
     }
   } while (cursor !== '0');
-  return { types, noTtl };
+  return { types, oneKey, noTtl };
 }
 
 /** Bytes per session of one contender on the private server (see the header). */
@@ -200,7 +206,7 @@ async function measureContender(redis, contender, n, log) {
     await forEachSession(n, (i) => subject.create(i));
     const after = await usedMemory(redis.client);
     const keys = await redis.client.dbsize();
-    const { types, noTtl } = await keyCensus(redis.client);
+    const { types, oneKey, noTtl } = await keyCensus(redis.client);
     const result = {
       id: contender.id,
       label: contender.label,
@@ -211,6 +217,7 @@ async function measureContender(redis, contender, n, log) {
       keys,
       keysPerSession: keys / n,
       types,
+      oneKey,
       keysWithoutTtl: noTtl,
     };
     log(`memory ${contender.id}: ${result.bytesPerSession.toFixed(1)} B/session, ${result.keysPerSession.toFixed(2)} keys/session, ${noTtl} keys without TTL`);

@@ -224,21 +224,29 @@ function memoryLines(report) {
   const lines = [
     `Redis ${memory.redis}, a private server (no persistence), ${fmt(memory.sessions)} sessions per contender, each holding a distinct user id, a 2-item cart and a 32-character token; per contender a warm-up pass, FLUSHDB, then \`used_memory\` before and after creating the sessions. Each library's default key prefix.`,
     '',
-    '| contender | bytes/session | vs connect-redis | keys/session | keys by type (encoding) | keys without TTL |',
-    '|---|---:|---:|---:|---|---:|',
+    '| contender | bytes/session | vs connect-redis | keys/session | keys by type (encoding) | one key (`MEMORY USAGE`) | keys without TTL |',
+    '|---|---:|---:|---:|---|---|---:|',
   ];
   for (const r of Object.values(results)) {
     if (r.error) {
-      lines.push(`| ${r.label} | failed: ${r.error} | | | | |`);
+      lines.push(`| ${r.label} | failed: ${r.error} | | | | | |`);
       continue;
     }
     const ratio = reference?.bytesPerSession ? `${fmt(r.bytesPerSession / reference.bytesPerSession, 2)}×` : '–';
     const types = Object.entries(r.types)
       .map(([type, n]) => `${fmt(n)} ${type}`)
       .join(', ');
-    lines.push(`| ${r.label} | ${fmt(r.bytesPerSession)} | ${ratio} | ${fmt(r.keysPerSession, 2)} | ${types} | ${fmt(r.keysWithoutTtl)} |`);
+    const oneKey = Object.entries(r.oneKey ?? {})
+      .map(([type, bytes]) => `${type.split(' ')[0]} ${fmt(bytes)} B`)
+      .join(', ');
+    lines.push(`| ${r.label} | ${fmt(r.bytesPerSession)} | ${ratio} | ${fmt(r.keysPerSession, 2)} | ${types} | ${oneKey} | ${fmt(r.keysWithoutTtl)} |`);
   }
-  lines.push('', 'Targets:');
+  lines.push(
+    '',
+    '"one key": `MEMORY USAGE` of one key of each kind (dictionary entry, name, object and value). Besides it each key costs a 24-byte expiry entry and its share of the key and expiry tables (8 bytes a slot each, sized to the next power of two: 20,000 keys take 32,768 slots, 40,000 take 65,536).',
+    '',
+    'Targets:',
+  );
   const check = (id, limit, title) => {
     const r = results[id];
     if (!r || r.error || !reference?.bytesPerSession) return lines.push(`- ${title}: not measured`);
