@@ -5,12 +5,12 @@ import { newId, write } from './store-contract';
 const TTL = 60_000;
 
 /**
- * A rolling upgrade leaves records of the layout before 0.2 in Redis for up to a session lifetime:
+ * A rolling upgrade leaves records of the earlier layout (0.1) in Redis for up to a session lifetime:
  * metadata under `meta:createdAt`, `meta:touchedAt`, `meta:userId` and `meta:indexedUntil`. They
  * are written here as the old scripts did (one HSET, PEXPIRE, the user's index entry), and the
  * store must read, save (migrating them), touch, index, find and destroy them.
  */
-describeWith(['redis'])('redis store: records of the layout before 0.2', () => {
+describeWith(['redis'])('redis store: records of the earlier layout (0.1)', () => {
   let h: RedisHarness;
   beforeAll(async () => {
     h = await openRedisStandalone();
@@ -58,6 +58,39 @@ describeWith(['redis'])('redis store: records of the layout before 0.2', () => {
     expect(Object.keys(touched).filter((field) => field.startsWith('meta:'))).toEqual([]);
     expect(Number(await h.raw.zscore(indexKey(owner), id))).toBe(Number(touched.h));
     expect(await h.store.findByUser(owner)).toEqual([id]);
+  });
+
+  it('takes the owner an older version wrote into a new record (a login on an older server during the upgrade)', async () => {
+    const [id, before, after] = [newId(), user(), user()];
+    const key = `${h.prefix}{${id}}`;
+    await h.store.save(id, write({ uid: before }, { create: true, userId: before, ttl: TTL }));
+    // The old save script on a record without meta:createdAt: times and owner under the old names.
+    const until = Date.now() + 2 * TTL;
+    await h.raw.hset(
+      key,
+      'data:uid',
+      JSON.stringify(after),
+      'meta:createdAt',
+      'NaN',
+      'meta:touchedAt',
+      String(Date.now() + 5),
+      'meta:userId',
+      after,
+      'meta:indexedUntil',
+      String(until),
+    );
+    await h.raw.zadd(indexKey(after), until, id);
+    await h.raw.pexpire(indexKey(after), 2 * TTL);
+    expect(await h.store.findByUser(after)).toEqual([id]);
+    expect(await h.store.findByUser(before)).toEqual([]);
+
+    expect(await h.store.save(id, write({ n: 2 }, { ttl: TTL }))).toBe('saved');
+    const migrated = await h.raw.hgetall(key);
+    expect(migrated).toMatchObject({ u: after, h: String(until) });
+    expect(Number(migrated.c)).not.toBeNaN();
+    expect(Object.keys(migrated).filter((field) => field.startsWith('meta:'))).toEqual([]);
+    await h.store.destroy(id);
+    expect(await h.store.findByUser(after)).toEqual([]);
   });
 
   it('destroys an old record it never saved, dropping it from its owner index; a save that empties one deletes it', async () => {

@@ -20,7 +20,7 @@ export const META = {
 } as const;
 
 /**
- * The metadata fields of the layout before 0.2: the same values under names 10 to 16 bytes longer
+ * The metadata fields of the earlier layout (0.1): the same values under names 10 to 16 bytes longer
  * (52 bytes per logged-in session, which pushed a typical hash into the next allocation size). Records written by it are read as they are, and the first save or touch
  * of this version moves their metadata to {@link META} (a rolling upgrade leaves such records in
  * Redis for up to a session lifetime).
@@ -33,9 +33,11 @@ export const LEGACY_META = {
 } as const;
 
 /**
- * One read of every metadata field, in both layouts: `created`, `stored` (the owner) and
- * `stored_until` (its index horizon) prefer the current field; `metas` counts the metadata fields
- * present and `legacy` says whether any old one is, for the write that migrates the record.
+ * One read of every metadata field, in both layouts; `metas` counts the metadata fields present and
+ * `legacy` says whether any old one is, for the write that migrates the record. Every write of this
+ * version drops the old fields, so old fields beside new ones were written later, by an older
+ * version still running beside this one: its owner (`stored`, with its horizon `stored_until`) wins.
+ * The creation time prefers the new field (an older version writes none it could read there).
  */
 const READ_META = `
 local function read_meta(key)
@@ -48,7 +50,9 @@ local function read_meta(key)
       if i > 4 then legacy = true end
     end
   end
-  return {created = m[1] or m[5], stored = m[2] or m[6], stored_until = m[3] or m[7], metas = metas, legacy = legacy}
+  local stored, stored_until = m[2], m[3]
+  if m[6] then stored, stored_until = m[6], m[7] end
+  return {created = m[1] or m[5], stored = stored, stored_until = stored_until, metas = metas, legacy = legacy}
 end
 local function drop_legacy(key)
   redis.call('hdel', key, '${LEGACY_META.createdAt}', '${LEGACY_META.userId}', '${LEGACY_META.indexedUntil}', '${LEGACY_META.touchedAt}')
@@ -73,7 +77,7 @@ end
 
 /**
  * Most clock skew between app servers that the user index absorbs (the session layer allows 30 s).
- * Lower than the `ttl / 2` of the layout before 0.2, so an index dies sooner after its last session.
+ * Lower than the `ttl / 2` of the earlier layout, so an index dies sooner after its last session.
  */
 export const INDEX_SKEW_MS = 60_000;
 
@@ -190,9 +194,9 @@ redis.call('pexpire', key, ARGV[2])
 return 1
 `;
 
-/** Deletes a record and returns its owner (either layout), so the store can drop it from that user's index. */
+/** Deletes a record and returns its owner (either layout, as in READ_META), so the store can drop it from that user's index. */
 const DESTROY = `${DEADLINE_CHECK}
-local owner = redis.call('hmget', KEYS[1], '${META.userId}', '${LEGACY_META.userId}')
+local owner = redis.call('hmget', KEYS[1], '${LEGACY_META.userId}', '${META.userId}')
 redis.call('del', KEYS[1])
 return owner[1] or owner[2]
 `;

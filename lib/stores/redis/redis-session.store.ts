@@ -68,7 +68,7 @@ export class RedisSessionStore extends BaseSessionStore {
     return {
       // fromEntries defines own properties: a stored key named __proto__ stays a key.
       data: Object.fromEntries(entries),
-      // A record of the layout before 0.2 keeps its times under the old names until this version
+      // A record of the earlier layout (0.1) keeps its times under the old names until this version
       // saves or touches it; while an older version still runs beside this one, the later touch counts.
       createdAt: Number(hash[META.createdAt] ?? hash[LEGACY_META.createdAt]),
       touchedAt: latest(hash[META.touchedAt], hash[LEGACY_META.touchedAt]),
@@ -138,7 +138,8 @@ export class RedisSessionStore extends BaseSessionStore {
   override async findByUser(userId: string): Promise<string[]> {
     const key = this.userKey(userId);
     const ids = (await this.live().zrangebyscore(key, Date.now(), '+inf')).filter(isSessionId);
-    const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), META.userId, LEGACY_META.userId)).find((owner) => owner !== null)));
+    // The owner as the scripts read it: an old field beside a new one was written later (read_meta in the scripts).
+    const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), LEGACY_META.userId, META.userId)).find((owner) => owner !== null)));
     const stale = ids.filter((_, i) => owners[i] !== userId);
     if (stale.length > 0) await this.live().zrem(key, ...stale);
     return ids.filter((_, i) => owners[i] === userId);
