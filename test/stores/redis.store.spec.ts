@@ -20,13 +20,14 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
 
   it('keeps a session in the hash <prefix>{<id>}: one JSON string per key, one-letter meta fields apart, PTTL = ttl', async () => {
     const id = newId();
-    const data = { cart: [1, 'two'], 'meta:createdAt': 'not the time', when: { ' d': '2024-01-02T03:04:05.000Z' } };
+    const data = { cart: [1, 'two'], 'meta:createdAt': 'not the time', c: 'nor this', when: { ' d': '2024-01-02T03:04:05.000Z' } };
     await h.store.save(id, write(data, { create: true, createdAt: 1000, touchedAt: 2000, ttl: 60000 }));
     const key = `${h.prefix}{${id}}`;
     expect(await keysUnder(h.raw, h.prefix)).toContain(key);
     expect(await h.raw.hgetall(key)).toEqual({
       'data:cart': '[1,"two"]',
       'data:meta:createdAt': '"not the time"',
+      'data:c': '"nor this"',
       'data:when': '{" d":"2024-01-02T03:04:05.000Z"}',
       c: '1000',
       t: '2000',
