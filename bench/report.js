@@ -233,6 +233,61 @@ function targets(report) {
   return lines;
 }
 
+/**
+ * The memory part (bench/memory.js): Redis bytes per stored session on a private server, each
+ * contender beside express-session + connect-redis for the same data, and its targets.
+ */
+function memoryLines(report) {
+  const memory = report.memory;
+  if (!memory) return ['Not run (BENCH_MEMORY=0).'];
+  if (memory.error) return [`Not measured: ${memory.error}`];
+  const { results } = memory;
+  const reference = results['connect-redis'];
+  const lines = [
+    `Redis ${memory.redis}, a private server (no persistence), ${fmt(memory.sessions)} sessions per contender, each holding a distinct user id, a 2-item cart and a 32-character token; per contender a warm-up pass, FLUSHDB, then \`used_memory\` before and after creating the sessions. Each library's default key prefix.`,
+    '',
+    '| contender | bytes/session | vs connect-redis | keys/session | keys by type (encoding) | one key (`MEMORY USAGE`) | keys without TTL |',
+    '|---|---:|---:|---:|---|---|---:|',
+  ];
+  for (const r of Object.values(results)) {
+    if (r.error) {
+      lines.push(`| ${r.label} | failed: ${r.error} | | | | | |`);
+      continue;
+    }
+    const ratio = reference?.bytesPerSession ? `${fmt(r.bytesPerSession / reference.bytesPerSession, 2)}×` : '–';
+    const types = Object.entries(r.types)
+      .map(([type, n]) => `${fmt(n)} ${type}`)
+      .join(', ');
+    const oneKey = Object.entries(r.oneKey ?? {})
+      .map(([type, bytes]) => `${type.split(' ')[0]} ${fmt(bytes)} B`)
+      .join(', ');
+    lines.push(`| ${r.label} | ${fmt(r.bytesPerSession)} | ${ratio} | ${fmt(r.keysPerSession, 2)} | ${types} | ${oneKey} | ${fmt(r.keysWithoutTtl)} |`);
+  }
+  lines.push(
+    '',
+    '"one key": `MEMORY USAGE` of one key of each kind (dictionary entry, name, object and value). Besides it each key costs a 24-byte expiry entry and its share of the key and expiry tables (8 bytes a slot each, sized to the next power of two: 20,000 keys take 32,768 slots, 40,000 take 65,536).',
+    '',
+    'Targets:',
+  );
+  const check = (id, limit, title) => {
+    const r = results[id];
+    if (!r || r.error || !reference?.bytesPerSession) return lines.push(`- ${title}: not measured`);
+    const ratio = r.bytesPerSession / reference.bytesPerSession;
+    const ok = ratio <= limit + 1e-9;
+    lines.push(
+      `- ${title}: ${fmt(r.bytesPerSession)} vs ${fmt(reference.bytesPerSession)} B/session = **${fmt(ratio, 2)}×** — ${verdict(ok, ok ? '' : `${fmt((ratio - limit) * 100, 1)} points over ${fmt(limit, 2)}×, ${fmt(r.bytesPerSession - limit * reference.bytesPerSession)} B/session too many`)}`,
+    );
+  };
+  check('nest-session', 1, 'without a user index, at most 1.00× connect-redis');
+  check('nest-session-userKey', 1.4, 'with `userKey`, one session per user, at most 1.40× connect-redis');
+  const ours = Object.values(results).filter((r) => r.id.startsWith('nest-session') && !r.error);
+  const untimed = ours.reduce((n, r) => n + r.keysWithoutTtl, 0);
+  lines.push(
+    `- no key without a TTL (nest-session, every case): ${fmt(untimed)} of ${fmt(ours.reduce((n, r) => n + r.keys, 0))} keys — ${verdict(untimed === 0 && ours.length > 0, untimed ? `${fmt(untimed)} keys` : 'not measured')}`,
+  );
+  return lines;
+}
+
 /** The duplicate-cookie case (issue: every duplicate session cookie was verified). */
 function duplicateSection(report) {
   const ran = ranIn(report, 'dupcookie');
@@ -447,6 +502,7 @@ function markdown(report) {
   lines.push('## CSRF and events', '', ...securitySection(report), '');
   lines.push('## Multi-process', '', ...multiSection(report), '');
   lines.push('## Scale', '', ...scaleSection(report), '');
+  lines.push('## Redis memory per stored session', '', ...memoryLines(report), '');
   return lines.join('\n');
 }
 
@@ -515,6 +571,7 @@ module.exports = {
   targets,
   targetChecks,
   scaleSection,
+  memoryLines,
   machineLines,
   scenarioTable,
   duplicateSection,

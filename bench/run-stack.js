@@ -10,6 +10,8 @@
  *   BENCH_SCALE=0|1     the scale part (1,000 and 1,000,000 sessions, prune); on by default on the targets' stack (nest12)
  *   BENCH_GRAPHQL=1     the GraphQL part (session read and write in resolvers); off by default
  *   BENCH_SECURITY=1    the CSRF check and session events part; off by default
+ *   BENCH_MEMORY=0|1    Redis bytes per stored session on a private redis-server (default on);
+ *                       BENCH_MEMORY_SESSIONS (default 20000)
  *   BENCH_ONLY=regex    only contenders whose id matches
  *   BENCH_SCENARIOS=a,b only these scenarios (none, read, write, new, dupcookie, gql-read, gql-write, csrf-post, login)
  *   BENCH_DURATION, BENCH_WARMUP (s), BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_SCALE_SIZE
@@ -24,6 +26,7 @@ const { CONTENDERS, SCENARIOS, MULTI, OPT_IN, GRAPHQL_PACKAGES, findContender } 
 const { Server, load, requestOf, commandStats, commandDelta, deleteBenchKeys, median, sleep } = require('./harness');
 const { findExport, STORE_EXPORTS } = require('./lib-exports');
 const { runScale } = require('./scale');
+const { runMemory } = require('./memory');
 const { Guard } = require('./cpu');
 const { writeReports } = require('./report');
 
@@ -42,6 +45,7 @@ const OPTIONS = {
   multiPlatforms: env.BENCH_MULTI_PLATFORMS ? env.BENCH_MULTI_PLATFORMS.split(',') : MULTI.defaultPlatforms,
   /** On by default on the stack the targets are set on (package.json `bench.targets`: NestJS 12 + Node 24). */
   scale: flag('BENCH_SCALE', stack.targets),
+  memory: flag('BENCH_MEMORY', true),
   /** The opt-in parts that are on (OPT_IN in contenders.js: graphql, security). */
   optIn: Object.keys(OPT_IN).filter((part) => flag(OPT_IN[part], false)),
   scaleSizes: env.BENCH_SCALE_SIZE ? [1000, Number(env.BENCH_SCALE_SIZE)] : QUICK ? [1000, 20000] : [1000, 1000000],
@@ -341,6 +345,7 @@ async function main() {
   const results = {};
   let scale = null;
   let multi = null;
+  let memory = null;
   const cleanup = async () => {
     await Promise.all([...servers, ...extra].map((s) => s.stop()));
     if (services.redis) {
@@ -407,6 +412,13 @@ async function main() {
         pidsOf: (server) => pidsOf(server, services)(),
       });
     }
+    if (OPTIONS.memory) {
+      // Its own redis-server, so the contenders' servers can stay up; it takes seconds.
+      memory = await runMemory({ log }).catch((error) => {
+        log(`memory part: ${error.message}`);
+        return { error: error.message };
+      });
+    }
   } finally {
     await cleanup();
     services.redis?.disconnect();
@@ -428,6 +440,7 @@ async function main() {
     results,
     multi,
     scale,
+    memory,
   };
   writeReports(report, RESULTS);
   log(`done in ${report.minutes} min: ${path.relative(process.cwd(), RESULTS)}/results.{json,md}, chart.svg`);

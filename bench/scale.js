@@ -41,7 +41,7 @@ function resp(args) {
   return out;
 }
 
-/** Seeds sessions [from, to) in the Redis store's layout: hash <prefix>{id}, data:n and meta times, PEXPIRE. */
+/** Seeds sessions [from, to) in the Redis store's layout: hash <prefix>{id}, data:n and the times (c, t), PEXPIRE. */
 async function seedRedis(from, to, now) {
   const child = spawn('redis-cli', ['-h', config.REDIS.host, '-p', String(config.REDIS.port), '-n', String(config.REDIS.db), '--pipe'], {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -67,7 +67,7 @@ async function seedRedis(from, to, now) {
   let chunk = '';
   for (let i = from; i < to; i++) {
     const key = `${prefix}{${sessionId(i)}}`;
-    chunk += resp(['HSET', key, 'data:n', '1', 'meta:createdAt', now, 'meta:touchedAt', now]);
+    chunk += resp(['HSET', key, 'data:n', '1', 'c', now, 't', now]);
     chunk += resp(['PEXPIRE', key, config.LIFETIME]);
     if (chunk.length > 1 << 20) {
       const wait = write(chunk);

@@ -18,18 +18,19 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
   });
   afterAll(() => h?.cleanup());
 
-  it('keeps a session in the hash <prefix>{<id>}: one JSON string per key, meta fields apart, PTTL = ttl', async () => {
+  it('keeps a session in the hash <prefix>{<id>}: one JSON string per key, one-letter meta fields apart, PTTL = ttl', async () => {
     const id = newId();
-    const data = { cart: [1, 'two'], 'meta:createdAt': 'not the time', when: { ' d': '2024-01-02T03:04:05.000Z' } };
+    const data = { cart: [1, 'two'], 'meta:createdAt': 'not the time', c: 'nor this', when: { ' d': '2024-01-02T03:04:05.000Z' } };
     await h.store.save(id, write(data, { create: true, createdAt: 1000, touchedAt: 2000, ttl: 60000 }));
     const key = `${h.prefix}{${id}}`;
     expect(await keysUnder(h.raw, h.prefix)).toContain(key);
     expect(await h.raw.hgetall(key)).toEqual({
       'data:cart': '[1,"two"]',
       'data:meta:createdAt': '"not the time"',
+      'data:c': '"nor this"',
       'data:when': '{" d":"2024-01-02T03:04:05.000Z"}',
-      'meta:createdAt': '1000',
-      'meta:touchedAt': '2000',
+      c: '1000',
+      t: '2000',
     });
     const pttl = await h.raw.pttl(key);
     expect(pttl).toBeGreaterThan(58000);
@@ -54,7 +55,7 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     const key = `${h.prefix}{${id}}`;
     const before = await h.raw.hgetall(key);
     expect(await h.store.touch(id, 123456, 90000)).toBe(true);
-    expect(await h.raw.hgetall(key)).toEqual({ ...before, 'meta:touchedAt': '123456' });
+    expect(await h.raw.hgetall(key)).toEqual({ ...before, t: '123456' });
     expect(await h.raw.pttl(key)).toBeGreaterThan(88000);
   });
 
@@ -66,8 +67,19 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     const index = `${h.prefix}user:{a%7Bb%7D%25c-${suffix}}`;
     expect(await h.raw.zscore(index, id)).not.toBeNull();
     expect(await h.raw.pttl(index)).toBeGreaterThan(60000);
-    expect(await h.raw.hget(`${h.prefix}{${id}}`, 'meta:userId')).toBe(user);
+    expect(await h.raw.hget(`${h.prefix}{${id}}`, 'u')).toBe(user);
     expect(await h.store.findByUser(user)).toEqual([id]);
+  });
+
+  it('gives a user index an expiry at most ttl / 2 + 1 min past its session, and drops it with its last session', async () => {
+    const [id, user, ttl] = [newId(), `u-${newId().slice(0, 8)}`, 3_600_000];
+    await h.store.save(id, write({ uid: user }, { create: true, userId: user, ttl }));
+    const index = `${h.prefix}user:{${user}}`;
+    const [session, indexTtl] = [await h.raw.pttl(`${h.prefix}{${id}}`), await h.raw.pttl(index)];
+    expect(indexTtl - session).toBeGreaterThanOrEqual(60_000);
+    expect(indexTtl - session).toBeLessThanOrEqual(ttl / 2 + 60_000 + 1000);
+    await h.store.destroy(id);
+    expect(await h.raw.exists(index)).toBe(0);
   });
 
   it('drops from the index sessions that vanished or changed owner, and never lists them', async () => {
@@ -77,7 +89,7 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     await h.raw.del(`${h.prefix}{${gone}}`); // as if Redis had evicted it
     await h.store.save(moved, write({ uid: 'other' }, { userId: `other-${user}` }));
     // An owner change whose removal from the old index failed (the two keys are in different slots).
-    await h.raw.hset(`${h.prefix}{${stolen}}`, 'meta:userId', 'someone-else');
+    await h.raw.hset(`${h.prefix}{${stolen}}`, 'u', 'someone-else');
     expect(await h.store.findByUser(user)).toEqual([kept]);
     expect(await h.raw.zrange(`${h.prefix}user:{${user}}`, 0, -1)).toEqual([kept]);
     expect(await h.store.findByUser(`other-${user}`)).toEqual([moved]);

@@ -8,7 +8,7 @@ export interface RedisClientLike {
   /** ioredis connection state: `'ready'`, `'reconnecting'`, `'end'`, ... */
   readonly status: string;
   hgetall(key: string): Promise<Record<string, string>>;
-  hget(key: string, field: string): Promise<string | null>;
+  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
   zrangebyscore(key: string, min: number | string, max: number | string): Promise<string[]>;
   zrem(key: string, ...members: string[]): Promise<number>;
   evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;

@@ -5,19 +5,59 @@ import { createHash } from 'node:crypto';
  * one Cluster slot, and Redis runs it atomically: this is what makes a save a merge instead of a
  * last-writer-wins overwrite.
  *
- * A session is a hash: `data:<key>` holds `JSON.stringify` of one encoded top-level value;
- * `meta:*` fields hold the times and the owner. The two prefixes keep a session key named
- * `meta:createdAt` from overwriting the metadata.
+ * A session is a hash: `data:<key>` holds `JSON.stringify` of one encoded top-level value; the
+ * metadata sits in one-letter fields (see {@link META}). Every data field starts with `data:`, so
+ * no session key can overwrite the metadata.
  */
 export const DATA_PREFIX = 'data:';
 export const META = {
+  createdAt: 'c',
+  touchedAt: 't',
+  /** Owner of the session in the user index. */
+  userId: 'u',
+  /** Epoch ms until which the owner's index is known to keep this session (see below). */
+  indexedUntil: 'h',
+} as const;
+
+/**
+ * The metadata fields of the earlier layout (0.1): the same values under names 10 to 16 bytes longer
+ * (52 bytes per logged-in session, which pushed a typical hash into the next allocation size). Records written by it are read as they are, and the first save or touch
+ * of this version moves their metadata to {@link META} (a rolling upgrade leaves such records in
+ * Redis for up to a session lifetime).
+ */
+export const LEGACY_META = {
   createdAt: 'meta:createdAt',
   touchedAt: 'meta:touchedAt',
-  /** Owner of the session in the user index. */
   userId: 'meta:userId',
-  /** Epoch ms until which the owner's index is known to keep this session (see below). */
   indexedUntil: 'meta:indexedUntil',
 } as const;
+
+/**
+ * One read of every metadata field, in both layouts; `metas` counts the metadata fields present and
+ * `legacy` says whether any old one is, for the write that migrates the record. Every write of this
+ * version drops the old fields, so old fields beside new ones were written later, by an older
+ * version still running beside this one: its owner (`stored`, with its horizon `stored_until`) wins.
+ * The creation time prefers the new field (an older version writes none it could read there).
+ */
+const READ_META = `
+local function read_meta(key)
+  local m = redis.call('hmget', key, '${META.createdAt}', '${META.userId}', '${META.indexedUntil}', '${META.touchedAt}',
+    '${LEGACY_META.createdAt}', '${LEGACY_META.userId}', '${LEGACY_META.indexedUntil}', '${LEGACY_META.touchedAt}')
+  local metas, legacy = 0, false
+  for i = 1, 8 do
+    if m[i] then
+      metas = metas + 1
+      if i > 4 then legacy = true end
+    end
+  end
+  local stored, stored_until = m[2], m[3]
+  if m[6] then stored, stored_until = m[6], m[7] end
+  return {created = m[1] or m[5], stored = stored, stored_until = stored_until, metas = metas, legacy = legacy}
+end
+local function drop_legacy(key)
+  redis.call('hdel', key, '${LEGACY_META.createdAt}', '${LEGACY_META.userId}', '${LEGACY_META.indexedUntil}', '${LEGACY_META.touchedAt}')
+end
+`;
 
 /**
  * The deadline check that opens the scripts which write a session. ARGV[1] is the time, in Redis's
@@ -36,18 +76,30 @@ end
 `;
 
 /**
+ * Most clock skew between app servers that the user index absorbs (the session layer allows 30 s).
+ * Lower than the `ttl / 2` of the earlier layout, so an index dies sooner after its last session.
+ */
+export const INDEX_SKEW_MS = 60_000;
+
+/** How far an index entry must outlast the expiry its session is given: the skew, at most `ttl / 2`. */
+export function indexMargin(ttl: number): number {
+  return Math.min(ttl / 2, INDEX_SKEW_MS);
+}
+
+/**
  * The user index is a sorted set per user in another slot, scored with `indexedUntil`. A session
- * may only be given an expiry that ends at least `ttl / 2` before its index entry does (the
- * margin absorbs clock skew between app servers); when a save or touch would break that, the
+ * may only be given an expiry that ends at least {@link indexMargin} before its index entry does
+ * (the margin absorbs clock skew between app servers); when a save or touch would break that, the
  * script writes nothing and answers `extend` with the owner, the store extends the index entry to
- * `now + 2 * ttl` and retries. So at most one save or touch in `ttl / 2` pays extra round trips.
+ * `now + ttl + margin + ttl / 2` and retries. So at most one save or touch in `ttl / 2` pays extra
+ * round trips, and an index outlives its last session by at most `ttl / 2 + margin`.
  */
 const INDEX_CHECK = `
 local function needs_index(user, stored, stored_until, ixuser, ixuntil, now, ttl)
   local until_ = 0
   if user == stored then until_ = tonumber(stored_until or '0') end
   if ixuser == user then until_ = math.max(until_, tonumber(ixuntil)) end
-  return now + ttl * 1.5 > until_, until_
+  return now + ttl + math.min(ttl / 2, ${INDEX_SKEW_MS}) > until_, until_
 end
 `;
 
@@ -67,22 +119,19 @@ end
  * pairs (field, value), then the fields to unset. Returns `{outcome, previous owner}` where outcome
  * is 'saved', 'deleted', 'missing' or 'extend' (nothing written; index the returned user first).
  */
-const SAVE = `${DEADLINE_CHECK}${INDEX_CHECK}${BATCHED}
+const SAVE = `${DEADLINE_CHECK}${INDEX_CHECK}${BATCHED}${READ_META}
 local key = KEYS[1]
--- Every record has meta:createdAt; one read gives existence, owner and index horizon.
-local meta = redis.call('hmget', key, '${META.createdAt}', '${META.userId}', '${META.indexedUntil}')
-local exists = meta[1] or redis.call('exists', key) == 1
+-- Every record has a creation time; one read gives existence, owner, index horizon and layout.
+local meta = read_meta(key)
+local exists = meta.created or redis.call('exists', key) == 1
 if not exists and ARGV[1] ~= '1' then return {'missing'} end
 local ttl, now, nset = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[10])
 local unset_from = 11 + 2 * nset
-local stored = meta[2]
+local stored = meta.stored
 
 -- Decided before any write, so that an 'extend' answer leaves the record untouched.
 if nset == 0 then
-  local left = redis.call('hlen', key)
-  for _, field in ipairs({'${META.createdAt}', '${META.touchedAt}', '${META.userId}', '${META.indexedUntil}'}) do
-    left = left - redis.call('hexists', key, field)
-  end
+  local left = redis.call('hlen', key) - meta.metas
   for i = unset_from, #ARGV do left = left - redis.call('hexists', key, ARGV[i]) end
   if left <= 0 then
     redis.call('del', key)
@@ -95,13 +144,14 @@ if ARGV[6] == 'set' then user = ARGV[7] elseif ARGV[6] == 'clear' then user = fa
 local until_ = 0
 if user then
   local short
-  short, until_ = needs_index(user, stored, meta[3], ARGV[8], ARGV[9], now, ttl)
+  short, until_ = needs_index(user, stored, meta.stored_until, ARGV[8], ARGV[9], now, ttl)
   if short then return {'extend', user} end
 end
 
--- One HSET for the changed keys and the metadata, one HDEL for what goes.
+-- One HSET for the changed keys and the metadata, one HDEL for what goes. A record in the old
+-- layout keeps its creation time under the new name.
 local fields = {'${META.touchedAt}', ARGV[3]}
-if not meta[1] then fields[#fields + 1] = '${META.createdAt}'; fields[#fields + 1] = ARGV[2] end
+if meta.legacy or not meta.created then fields[#fields + 1] = '${META.createdAt}'; fields[#fields + 1] = meta.created or ARGV[2] end
 if user then
   fields[#fields + 1] = '${META.userId}'; fields[#fields + 1] = user
   fields[#fields + 1] = '${META.indexedUntil}'; fields[#fields + 1] = string.format('%d', until_)
@@ -110,6 +160,7 @@ redis.call('hset', key, unpack(fields))
 if nset > 0 then batched('hset', key, ARGV, 11, unset_from - 1) end
 if unset_from <= #ARGV then batched('hdel', key, ARGV, unset_from, #ARGV) end
 if stored and not user then redis.call('hdel', key, '${META.userId}', '${META.indexedUntil}') end
+if meta.legacy then drop_legacy(key) end
 redis.call('pexpire', key, ARGV[4])
 return {'saved', stored}
 `;
@@ -119,30 +170,35 @@ return {'saved', stored}
  * ARGV (after the deadline): touchedAt, ttl, now, indexed user, indexed until. Returns 0 (missing), 1 (touched) or the
  * owner whose index entry must be extended first.
  */
-const TOUCH = `${DEADLINE_CHECK}${INDEX_CHECK}
+const TOUCH = `${DEADLINE_CHECK}${INDEX_CHECK}${READ_META}
 local key = KEYS[1]
-local meta = redis.call('hmget', key, '${META.createdAt}', '${META.userId}', '${META.indexedUntil}')
-if not meta[1] and redis.call('exists', key) == 0 then return 0 end
-local user = meta[2]
+local meta = read_meta(key)
+if not meta.created and redis.call('exists', key) == 0 then return 0 end
+local user = meta.stored
+local fields = {'${META.touchedAt}', ARGV[1]}
 if user then
-  local short, until_ = needs_index(user, user, meta[3], ARGV[4], ARGV[5], tonumber(ARGV[3]), tonumber(ARGV[2]))
+  local short, until_ = needs_index(user, user, meta.stored_until, ARGV[4], ARGV[5], tonumber(ARGV[3]), tonumber(ARGV[2]))
   if short then return user end
-  if ARGV[4] == user then
-    redis.call('hset', key, '${META.touchedAt}', ARGV[1], '${META.indexedUntil}', string.format('%d', until_))
-    redis.call('pexpire', key, ARGV[2])
-    return 1
+  if ARGV[4] == user or meta.legacy then
+    fields[#fields + 1] = '${META.indexedUntil}'; fields[#fields + 1] = string.format('%d', until_)
   end
 end
-redis.call('hset', key, '${META.touchedAt}', ARGV[1])
+-- A record in the old layout moves its metadata to the new fields.
+if meta.legacy then
+  if meta.created then fields[#fields + 1] = '${META.createdAt}'; fields[#fields + 1] = meta.created end
+  if user then fields[#fields + 1] = '${META.userId}'; fields[#fields + 1] = user end
+end
+redis.call('hset', key, unpack(fields))
+if meta.legacy then drop_legacy(key) end
 redis.call('pexpire', key, ARGV[2])
 return 1
 `;
 
-/** Deletes a record and returns its owner, so the store can drop it from that user's index. */
+/** Deletes a record and returns its owner (either layout, as in READ_META), so the store can drop it from that user's index. */
 const DESTROY = `${DEADLINE_CHECK}
-local user = redis.call('hget', KEYS[1], '${META.userId}')
+local owner = redis.call('hmget', KEYS[1], '${LEGACY_META.userId}', '${META.userId}')
 redis.call('del', KEYS[1])
-return user
+return owner[1] or owner[2]
 `;
 
 /**

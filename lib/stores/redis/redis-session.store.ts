@@ -7,7 +7,7 @@ import { createRedisClient, pipeliningDuplicate } from './redis-client';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
-import { DATA_PREFIX, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
+import { DATA_PREFIX, indexMargin, LEGACY_META, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
 import { lockRedisKey } from './redis-user-lock';
 import { runScript } from './run-script';
 
@@ -68,8 +68,10 @@ export class RedisSessionStore extends BaseSessionStore {
     return {
       // fromEntries defines own properties: a stored key named __proto__ stays a key.
       data: Object.fromEntries(entries),
-      createdAt: Number(hash[META.createdAt]),
-      touchedAt: Number(hash[META.touchedAt]),
+      // A record of the earlier layout (0.1) keeps its times under the old names until this version
+      // saves or touches it; while an older version still runs beside this one, the later touch counts.
+      createdAt: Number(hash[META.createdAt] ?? hash[LEGACY_META.createdAt]),
+      touchedAt: latest(hash[META.touchedAt], hash[LEGACY_META.touchedAt]),
     };
   }
 
@@ -136,7 +138,8 @@ export class RedisSessionStore extends BaseSessionStore {
   override async findByUser(userId: string): Promise<string[]> {
     const key = this.userKey(userId);
     const ids = (await this.live().zrangebyscore(key, Date.now(), '+inf')).filter(isSessionId);
-    const owners = await Promise.all(ids.map((id) => this.live().hget(this.sessionKey(id), META.userId)));
+    // The owner as the scripts read it: an old field beside a new one was written later (read_meta in the scripts).
+    const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), LEGACY_META.userId, META.userId)).find((owner) => owner !== null)));
     const stale = ids.filter((_, i) => owners[i] !== userId);
     if (stale.length > 0) await this.live().zrem(key, ...stale);
     return ids.filter((_, i) => owners[i] === userId);
@@ -167,7 +170,7 @@ export class RedisSessionStore extends BaseSessionStore {
 
   private async index(user: string, id: string, ttl: number): Promise<Indexed> {
     const now = Date.now();
-    const until = now + 2 * ttl;
+    const until = Math.ceil(now + ttl + indexMargin(ttl) + ttl / 2);
     await this.run(SCRIPTS.index, this.userKey(user), [id, until, now]);
     return { user, until };
   }
@@ -192,6 +195,13 @@ export class RedisSessionStore extends BaseSessionStore {
     }
     return this.client;
   }
+}
+
+/** The later of two stored times (either may be missing, or `NaN` from an older version). */
+function latest(current: string | undefined, legacy: string | undefined): number {
+  const [a, b] = [Number(current), Number(legacy)];
+  if (Number.isNaN(b)) return a;
+  return Number.isNaN(a) ? b : Math.max(a, b);
 }
 
 interface Indexed {
