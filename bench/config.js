@@ -37,6 +37,13 @@ module.exports = {
    * contender talks to Redis the same way. BENCH_AUTOPIPELINING=0 turns it off.
    */
   AUTOPIPELINING: env.BENCH_AUTOPIPELINING !== '0',
+  /**
+   * Cores of the contender under load and of the runner (autocannon), each process pinned with
+   * `taskset`: on a 2-core machine the server gets core 0 to itself and the load generator core
+   * 1, Redis and PostgreSQL float. BENCH_PIN=0 leaves scheduling to the kernel (the server and
+   * the load generator then share a core in some rounds and not in others).
+   */
+  PIN: env.BENCH_PIN === '0' || require('node:os').availableParallelism() < 2 ? undefined : { server: 0, runner: 1 },
   /** Sessions live 31 days, as the store default; long enough to never expire during a run. */
   LIFETIME: 31 * 24 * 3600 * 1000,
 };

@@ -1,6 +1,6 @@
 'use strict';
 /** Pieces of the runner: contender processes, load runs, Redis and PostgreSQL helpers. */
-const { fork } = require('node:child_process');
+const { execFileSync, fork } = require('node:child_process');
 const path = require('node:path');
 const { stackRequire } = require('./stack');
 const autocannon = stackRequire('autocannon');
@@ -8,6 +8,16 @@ const config = require('./config');
 const { createRequest, DUPLICATE_COOKIE_HEADER } = require('./contenders');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Pins every thread of a process to one core (`taskset`), when the run pins (BENCH_PIN, see
+ * config.js). Unpinned, the server and the load generator sometimes share a core and sometimes
+ * not, and the same contender's CPU per request jumps between two levels from round to round.
+ */
+function pinProcess(pid, core) {
+  if (core === undefined || !pid) return;
+  execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+}
 
 /** A contender in its own process, spoken to over IPC. */
 class Server {
@@ -25,6 +35,7 @@ class Server {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
+    pinProcess(child.pid, config.PIN?.server);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.contender.id} did not start within ${timeoutMs} ms`)), timeoutMs);
       child.on('message', (message) => {
@@ -257,4 +268,4 @@ function median(values) {
   return list.length % 2 ? list[mid] : (list[mid - 1] + list[mid]) / 2;
 }
 
-module.exports = { Server, load, requestOf, commandStats, commandDelta, deleteBenchKeys, median, percentile, sleep };
+module.exports = { Server, pinProcess, load, requestOf, commandStats, commandDelta, deleteBenchKeys, median, percentile, sleep };

@@ -23,7 +23,7 @@ const path = require('node:path');
 const config = require('./config');
 const { stack, stackRequire, installedVersion, librarySource } = require('./stack');
 const { CONTENDERS, SCENARIOS, MULTI, OPT_IN, GRAPHQL_PACKAGES, findContender } = require('./contenders');
-const { Server, load, requestOf, commandStats, commandDelta, deleteBenchKeys, median, sleep } = require('./harness');
+const { Server, pinProcess, load, requestOf, commandStats, commandDelta, deleteBenchKeys, median, sleep } = require('./harness');
 const { findExport, STORE_EXPORTS } = require('./lib-exports');
 const { runScale } = require('./scale');
 const { runMemory } = require('./memory');
@@ -309,6 +309,8 @@ async function main() {
   if (!fs.existsSync(path.join(librarySource, 'dist', 'index.js'))) {
     throw new Error(`nest-session is not installed in bench/stacks/${stack.name}: run \`npm run bench\` (it builds, packs and installs the library first).`);
   }
+  // The load generator on its own core, away from the contender's (see config.PIN).
+  pinProcess(process.pid, config.PIN?.runner);
   fs.mkdirSync(RESULTS, { recursive: true });
   const info = machine();
   info.library = { version: installedVersion('nest-session'), source: env.BENCH_LIBRARY_SOURCE || null };

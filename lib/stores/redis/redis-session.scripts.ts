@@ -114,19 +114,26 @@ end
 `;
 
 /**
- * Applies one change-set. ARGV (after the deadline): create, createdAt, touchedAt, ttl, now, user mode
- * ('keep' | 'set' | 'clear'), userId, indexed user, indexed until, number of set pairs, the set
- * pairs (field, value), then the fields to unset. Returns `{outcome, previous owner}` where outcome
- * is 'saved', 'deleted', 'missing' or 'extend' (nothing written; index the returned user first).
+ * Applies one change-set. ARGV (after the deadline): a header of numbers and words separated by
+ * spaces — create (1|0), createdAt, touchedAt, ttl, now, user mode ('keep' | 'set' | 'clear'),
+ * indexed until, number of set pairs — then userId, indexed user, the set pairs (field, value),
+ * and the fields to unset. One header instead of eight arguments: every argument costs the client
+ * a conversion and a write per call. Returns `{outcome, previous owner}` where outcome is
+ * 'saved', 'deleted', 'missing' or 'extend' (nothing written; index the returned user first).
  */
 const SAVE = `${DEADLINE_CHECK}${INDEX_CHECK}${BATCHED}${READ_META}
 local key = KEYS[1]
 -- Every record has a creation time; one read gives existence, owner, index horizon and layout.
 local meta = read_meta(key)
+local h = {}
+for word in string.gmatch(ARGV[1], '%S+') do h[#h + 1] = word end
+local create, created_at, touched_at, ttl_text, mode, ixuntil = h[1], h[2], h[3], h[4], h[6], h[7]
+local ttl, now, nset = tonumber(ttl_text), tonumber(h[5]), tonumber(h[8])
+local user_id, ixuser = ARGV[2], ARGV[3]
+local pairs_from = 4
+local unset_from = pairs_from + 2 * nset
 local exists = meta.created or redis.call('exists', key) == 1
-if not exists and ARGV[1] ~= '1' then return {'missing'} end
-local ttl, now, nset = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[10])
-local unset_from = 11 + 2 * nset
+if not exists and create ~= '1' then return {'missing'} end
 local stored = meta.stored
 
 -- Decided before any write, so that an 'extend' answer leaves the record untouched.
@@ -140,28 +147,33 @@ if nset == 0 then
 end
 
 local user = stored
-if ARGV[6] == 'set' then user = ARGV[7] elseif ARGV[6] == 'clear' then user = false end
+if mode == 'set' then user = user_id elseif mode == 'clear' then user = false end
 local until_ = 0
 if user then
   local short
-  short, until_ = needs_index(user, stored, meta.stored_until, ARGV[8], ARGV[9], now, ttl)
+  short, until_ = needs_index(user, stored, meta.stored_until, ixuser, ixuntil, now, ttl)
   if short then return {'extend', user} end
 end
 
--- One HSET for the changed keys and the metadata, one HDEL for what goes. A record in the old
--- layout keeps its creation time under the new name.
-local fields = {'${META.touchedAt}', ARGV[3]}
-if meta.legacy or not meta.created then fields[#fields + 1] = '${META.createdAt}'; fields[#fields + 1] = meta.created or ARGV[2] end
+-- One HSET for the metadata and the changed keys (two or more past Lua's unpack limit), one
+-- HDEL for what goes. A record in the old layout keeps its creation time under the new name.
+local fields = {'${META.touchedAt}', touched_at}
+if meta.legacy or not meta.created then fields[#fields + 1] = '${META.createdAt}'; fields[#fields + 1] = meta.created or created_at end
 if user then
   fields[#fields + 1] = '${META.userId}'; fields[#fields + 1] = user
   fields[#fields + 1] = '${META.indexedUntil}'; fields[#fields + 1] = string.format('%d', until_)
 end
-redis.call('hset', key, unpack(fields))
-if nset > 0 then batched('hset', key, ARGV, 11, unset_from - 1) end
+if nset <= 1000 then
+  for i = pairs_from, unset_from - 1 do fields[#fields + 1] = ARGV[i] end
+  redis.call('hset', key, unpack(fields))
+else
+  redis.call('hset', key, unpack(fields))
+  batched('hset', key, ARGV, pairs_from, unset_from - 1)
+end
 if unset_from <= #ARGV then batched('hdel', key, ARGV, unset_from, #ARGV) end
 if stored and not user then redis.call('hdel', key, '${META.userId}', '${META.indexedUntil}') end
 if meta.legacy then drop_legacy(key) end
-redis.call('pexpire', key, ARGV[4])
+redis.call('pexpire', key, ttl_text)
 return {'saved', stored}
 `;
 

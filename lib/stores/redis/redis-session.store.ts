@@ -13,8 +13,8 @@ import { runScript } from './run-script';
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
 
-/** Slots of the save script's ARGV that the store fills or updates between rounds (0 is the deadline). */
-const SAVE_ARG = { now: 5, indexedUser: 8, indexedUntil: 9, pairs: 10 } as const;
+/** Slots of the save script's ARGV that change between rounds (0 is the deadline). */
+const SAVE_ARG = { header: 1, indexedUser: 3 } as const;
 
 /** Retries of a save or touch that found its owner's index entry too short (normally one). */
 const MAX_INDEX_ROUNDS = 3;
@@ -81,8 +81,8 @@ export class RedisSessionStore extends BaseSessionStore {
     const deadline = typeof pending === 'number' ? pending : await pending;
     const unset = write.unset.length > 0 ? [...new Set(write.unset)] : write.unset;
     const mode = write.userId === undefined ? 'keep' : write.userId === null ? 'clear' : 'set';
-    // The script's ARGV (see SAVE), built once: the slots marked below change between rounds.
-    const args: (string | number)[] = [deadline, write.create ? 1 : 0, write.createdAt, write.touchedAt, write.ttl, 0, mode, write.userId ?? '', '', 0, 0];
+    // The script's ARGV (see SAVE), built once: the header and the indexed user change between rounds.
+    const args: (string | number)[] = [deadline, '', write.userId ?? '', ''];
     let pairs = 0;
     for (const name of Object.keys(write.set)) {
       // As in the memory store, a key both set and unset ends up unset.
@@ -90,16 +90,17 @@ export class RedisSessionStore extends BaseSessionStore {
       args.push(DATA_PREFIX + name, JSON.stringify(write.set[name]));
       pairs++;
     }
-    args[SAVE_ARG.pairs] = pairs;
     for (const name of unset) args.push(DATA_PREFIX + name);
+    const head = `${write.create ? 1 : 0} ${write.createdAt} ${write.touchedAt} ${write.ttl}`;
+    let indexedUntil = 0;
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
-      args[SAVE_ARG.now] = Date.now();
+      args[SAVE_ARG.header] = `${head} ${Date.now()} ${mode} ${indexedUntil} ${pairs}`;
       // The second value: on 'extend' the owner to index first, otherwise the owner before this save.
       const [outcome, previous] = (await this.run(SCRIPTS.save, key, args)) as SaveReply;
       if (outcome === 'extend') {
         const indexed = await this.index(previous as string, id, write.ttl);
         args[SAVE_ARG.indexedUser] = indexed.user;
-        args[SAVE_ARG.indexedUntil] = indexed.until;
+        indexedUntil = indexed.until;
         continue;
       }
       const owner = outcome === 'saved' && mode === 'keep' ? previous : outcome === 'saved' ? write.userId : null;
