@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { listStacks } = require('../stack');
-const { summaryTable, targets, stackLine, duplicateSection, multiSection, graphqlSection, securitySection } = require('../report');
+const { summaryTable, targets, stackLine, duplicateSection, multiSection, graphqlSection, securitySection, memoryLines, scaleSection } = require('../report');
 
 const results = process.argv[2] ? path.resolve(process.argv[2]) : path.join(__dirname, '..', 'results');
 const out = [];
@@ -30,6 +30,8 @@ for (const { name } of listStacks()) {
   out.push(`Targets on ${stackLine(report).replace(/ \(stack.*\)$/, '')}:`, '', ...targets(report), '');
   out.push(`Duplicate cookies:`, '', ...duplicateSection(report).slice(2), '');
   out.push(`Multi-process:`, '', ...multiSection(report).slice(2), '');
+  if (report.memory) out.push('Redis memory per stored session:', '', ...memoryLines(report), '');
+  if (report.scale) out.push('Scale:', '', ...scaleSection(report), '');
   // The opt-in parts, when this run had them (BENCH_GRAPHQL=1, BENCH_SECURITY=1).
   if (report.results['gql-read'] || report.results['gql-write']) out.push('GraphQL:', '', ...graphqlSection(report), '');
   if (report.results['csrf-post'] || report.results.login) out.push('CSRF and events:', '', ...securitySection(report), '');
