@@ -103,6 +103,35 @@ function summaryTable(report) {
   return lines;
 }
 
+/**
+ * The README's short table: nest-session beside the peer users compare it with, per platform and
+ * store (Redis, and PostgreSQL where the SQL pair ran), read · write · new visitor as req/s · CPU
+ * µs/req, and how many of the run's target checks were met.
+ */
+function shortSummary(report) {
+  const pairs = [
+    ['nest-session/redis/express', 'express-session/redis/express'],
+    ['nest-session/redis/fastify', 'fastify-session/redis/fastify'],
+    ['nest-session/redis-plain/express', 'express-session/redis-plain/express'],
+    ['nest-session/redis-plain/fastify', 'fastify-session/redis-plain/fastify'],
+    ['nest-session/typeorm/express', 'express-session/pg/express'],
+  ];
+  const scenarios = ['read', 'write', 'new'].map((id) => report.scenarios.find((s) => s.id === id)).filter(Boolean);
+  const cell = (scenario, id) => {
+    const m = med(report, scenario.id, id);
+    return m ? `${fmt(m.rps)} · ${fmt(m.cpuUsPerRequest)}` : '–';
+  };
+  const lines = [`| | ${scenarios.map((s) => `${s.short}: req/s · CPU µs/req`).join(' | ')} |`, `|---|${scenarios.map(() => '---:').join('|')}|`];
+  for (const [ours, peer] of pairs) {
+    if (!scenarios.some((s) => med(report, s.id, ours))) continue;
+    lines.push(`| **${label(report, ours)}** | ${scenarios.map((s) => cell(s, ours)).join(' | ')} |`);
+    lines.push(`| ${label(report, peer)} | ${scenarios.map((s) => cell(s, peer)).join(' | ')} |`);
+  }
+  const checks = targetChecks(report);
+  lines.push('', `Target checks met in this run: ${checks.filter((c) => c.ok).length} of ${checks.length}.`);
+  return lines;
+}
+
 /** `+4.1%` / `-12.0%` of a ratio, and whether it clears a bar. */
 function verdict(ok, missedBy) {
   return ok ? 'met' : `**missed**${missedBy ? ` (${missedBy})` : ''}`;
@@ -568,6 +597,7 @@ module.exports = {
   markdown,
   chart,
   summaryTable,
+  shortSummary,
   targets,
   targetChecks,
   scaleSection,

@@ -5,13 +5,18 @@
  * (where the time goes) is written by hand from bench/results/analysis/.
  *
  *   node bench/tools/readme-section.js [results folder] > /tmp/section.md
+ *   node bench/tools/readme-section.js --short [results folder]   (the README's table)
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const { listStacks } = require('../stack');
-const { summaryTable, targets, stackLine, duplicateSection, multiSection, graphqlSection, securitySection, memoryLines, scaleSection } = require('../report');
+const { summaryTable, shortSummary, targets, stackLine, duplicateSection, multiSection, graphqlSection, securitySection, memoryLines, scaleSection } = require('../report');
 
-const results = process.argv[2] ? path.resolve(process.argv[2]) : path.join(__dirname, '..', 'results');
+const args = process.argv.slice(2);
+// --short: the README's table (nest-session beside its peers, see shortSummary); otherwise docs/benchmarks.md's section.
+const short = args.includes('--short');
+const folder = args.find((arg) => !arg.startsWith('--'));
+const results = folder ? path.resolve(folder) : path.join(__dirname, '..', 'results');
 const out = [];
 for (const { name } of listStacks()) {
   const file = path.join(results, name, 'results.json');
@@ -20,6 +25,10 @@ for (const { name } of listStacks()) {
   const when = `${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`;
   // The run's own results.md, from the repository's root (bench/results/<stack>, or the folder given).
   const tables = path.relative(path.join(__dirname, '..', '..'), path.join(results, name, 'results.md'));
+  if (short) {
+    out.push(`${stackLine(report).replace(/ \(stack.*\)$/, '')}, ${when}, medians of ${report.options.rounds} alternating rounds:`, '', ...shortSummary(report), '');
+    continue;
+  }
   out.push(`### ${stackLine(report).replace(/ \(stack.*\)$/, '')}`, '');
   out.push(
     `\`${report.command}\`, ${when}, ${report.minutes} min; nest-session from ${report.machine.library?.source ? `commit ${report.machine.library.source}` : 'this checkout'}; Express ${report.machine.express}, Fastify ${report.machine.fastify}. Requests per second · server CPU µs per request (median of ${report.options.rounds} alternating rounds of ${report.options.duration} s); † = other work used over 0.25 cores during the run even after repeats. Full tables: [\`${tables}\`](${tables}).`,
