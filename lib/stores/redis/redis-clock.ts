@@ -1,3 +1,4 @@
+import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { RedisClientLike } from './redis-client.types';
 
 /**
@@ -17,18 +18,35 @@ export class RedisClock {
   deadline(timeout: number): number | Promise<number> {
     const started = Date.now();
     if (this.known !== undefined) return started + this.known + timeout;
-    return this.measure().then((offset) => started + offset + timeout);
+    return this.measure(timeout).then((offset) => started + offset + timeout);
   }
 
-  /** Measures the offset (once; a failed measurement is tried again on the next call). */
-  measure(): Promise<number> {
-    this.measuring ??= (async () => {
+  /**
+   * Measures the offset (once; a failed measurement is tried again on the next call). Bounded by
+   * `timeout`: the store's client sets no per-command timer, and a server that takes the `TIME`
+   * and never answers must neither hang the application's startup nor every later write.
+   */
+  measure(timeout: number): Promise<number> {
+    this.measuring ??= new Promise<number>((resolve, reject) => {
       const before = Date.now();
-      const [seconds, micros] = (await this.client().time()) as [string | number, string | number];
-      const offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + Date.now()) / 2);
-      this.known = offset;
-      return offset;
-    })();
+      const timer = setTimeout(() => reject(new SessionStoreTimeoutError('RedisSessionStore', timeout)), timeout);
+      timer.unref?.();
+      const settle = <T>(then: (value: T) => void) => (value: T) => {
+        clearTimeout(timer);
+        then(value);
+      };
+      Promise.resolve()
+        .then(() => this.client().time())
+        .then(
+          settle((reply: unknown) => {
+            const [seconds, micros] = reply as [string | number, string | number];
+            const offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + Date.now()) / 2);
+            this.known = offset;
+            resolve(offset);
+          }),
+          settle(reject),
+        );
+    });
     return this.measuring.catch((error: unknown) => {
       this.measuring = undefined;
       throw error;

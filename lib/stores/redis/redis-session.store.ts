@@ -57,7 +57,7 @@ export class RedisSessionStore extends BaseSessionStore {
   /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */
   override async start(settings: StoreSettings): Promise<void> {
     await super.start(settings);
-    await this.clock.measure().catch(() => undefined);
+    await this.clock.measure(settings.timeout).catch(() => undefined);
   }
 
   async get(id: string): Promise<SessionRecord | null> {
