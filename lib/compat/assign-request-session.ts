@@ -1,5 +1,6 @@
 import { SessionDataError } from '../errors';
-import { currentRequestSessionView, type RequestSessionView } from './express-session-view';
+import { currentRequestSessionView } from './express-session-view';
+import type { RequestSessionView } from './express-session-view.interface';
 
 /**
  * `req.session = value`, as cookie-session defines it (express-session has no such idiom):

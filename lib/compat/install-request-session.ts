@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { SessionOptionsError } from '../errors';
 import { assignRequestSession } from './assign-request-session';
-import { currentRequestSessionView, type RequestSessionView } from './express-session-view';
+import { currentRequestSessionView } from './express-session-view';
+import type { RequestSessionView } from './express-session-view.interface';
 
 /** The part of Nest's `AbstractHttpAdapter` this needs. */
 export interface RequestSessionHttpAdapter {

@@ -1,14 +1,11 @@
-import { Logger } from '@nestjs/common';
-import { LateCookieError, SessionContextError, SessionSocketError, SessionStoreUnavailableError, type CsrfFailure } from '../errors';
+import { LateCookieError, SessionContextError, SessionSocketError, type CsrfFailure } from '../errors';
 import type { Session } from '../interfaces/session.interface';
 import * as http from '../utils/http';
 import { exposeCsrfToken } from './expose-csrf-token';
 import type { OpenedSession, SessionInterface } from './session-interface';
 import { SessionObject, type SessionLifecycle } from './session-object';
-import type { SessionState } from './session-state';
+import { emitCreated, emitDestroyed, emitRegenerated, identityOf, logLateCookie, reportOpened, reportUnavailable } from './session-reports';
 import { SOCKET_RESPONSE, socketSaveAllowed } from './socket-save';
-
-const logger = new Logger('SessionModule');
 
 /** Module-private key of the per-request state on Node's request object. */
 const REQUEST_SESSION = Symbol('nest-session.request-session');
@@ -103,14 +100,12 @@ export class RequestSession implements SessionLifecycle {
     this.opening ??= this.sessions.open(this.request).then(
       (opened) => {
         this.opened = opened;
-        const { expired } = opened;
-        if (expired) this.sessions.events.emit('session.expired', () => ({ sessionId: expired.id, userId: expired.userId }));
-        this.sessions.options.metrics?.opened?.({ fresh: opened.state.origin.isNew });
+        reportOpened(this.sessions, opened);
         return (this.session = new SessionObject(opened.state, this));
       },
       (error: unknown) => {
         this.opening = undefined;
-        this.unavailable(error);
+        reportUnavailable(this.sessions, error);
         throw error;
       },
     );
@@ -132,16 +127,16 @@ export class RequestSession implements SessionLifecycle {
   async regenerate(): Promise<void> {
     if (this.mode === 'socket') throw new SessionSocketError('SESSION_SOCKET_REGENERATE', this.transport as string);
     const state = this.openedState();
-    const before = this.identity(state);
+    const before = identityOf(this.sessions, state);
     await this.sessions.regenerate(state);
-    this.emitRegenerated(state, before);
+    emitRegenerated(this.sessions, state, before);
   }
 
   async destroy(): Promise<void> {
     const state = this.openedState();
-    const before = this.identity(state);
+    const before = identityOf(this.sessions, state);
     await this.sessions.destroy(state);
-    if (before) this.sessions.events.emit('session.destroyed', () => ({ sessionId: before.id, userId: before.userId }));
+    emitDestroyed(this.sessions, before);
   }
 
   /**
@@ -150,10 +145,10 @@ export class RequestSession implements SessionLifecycle {
    */
   async startOver(): Promise<void> {
     const state = this.openedState();
-    const before = this.identity(state);
+    const before = identityOf(this.sessions, state);
     await this.sessions.destroy(state);
     state.regenerated = true;
-    this.emitRegenerated(state, before);
+    emitRegenerated(this.sessions, state, before);
   }
 
   save(): Promise<void> {
@@ -183,36 +178,12 @@ export class RequestSession implements SessionLifecycle {
     const creating = state.origin.isNew && !state.regenerated;
     try {
       await this.sessions.save(opened, this.request, this.response);
-      if (creating && !state.origin.isNew) this.sessions.events.emit('session.created', () => ({ sessionId: state.origin.id, userId: this.userIdOf(state) }));
+      if (creating && !state.origin.isNew) emitCreated(this.sessions, state);
     } catch (error) {
-      this.unavailable(error);
+      reportUnavailable(this.sessions, error);
       if (!(error instanceof LateCookieError)) throw error;
-      logger.error(`${this.eventStream ? SSE_LATE : error.message} (${this.request.method} ${this.request.url})`);
+      logLateCookie(error, this.eventStream, this.request);
     }
-  }
-
-  /** The saved session a state stands for before an operation ends it; undefined when it was never saved. */
-  private identity(state: SessionState): { id: string | null; userId?: string } | undefined {
-    if (state.origin.isNew && !state.regenerated) return undefined;
-    return { id: state.origin.isNew ? null : state.origin.id, userId: this.userIdOf(state) };
-  }
-
-  private emitRegenerated(state: SessionState, before: { id: string | null; userId?: string } | undefined): void {
-    this.sessions.events.emit('session.regenerated', () => ({ sessionId: state.origin.id, previousSessionId: before?.id ?? null, userId: this.userIdOf(state) }));
-  }
-
-  private userIdOf(state: SessionState): string | undefined {
-    const key = this.sessions.options.userKey;
-    if (!key || !state.has(key)) return undefined;
-    const value = state.read(key);
-    if (value === null || value === undefined) return undefined;
-    return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
-  }
-
-  /** Counts a store failure that fails this request with 503. */
-  private unavailable(error: unknown): void {
-    const metrics = this.sessions.options.metrics;
-    if (metrics?.unavailable && error instanceof SessionStoreUnavailableError) metrics.unavailable({ operation: error.operation });
   }
 
   private openedState() {
@@ -220,6 +191,3 @@ export class RequestSession implements SessionLifecycle {
     return this.opened.state;
   }
 }
-
-const SSE_LATE =
-  'nest-session: a change to the session on a @Sse() route was lost: the stream sends its headers before the first event, so no cookie can follow. Change the session on a normal route before opening the stream; with a server-side store, changes to a session that already exists are saved.';
