@@ -31,10 +31,12 @@ export class RedisClock {
       const before = Date.now();
       const timer = setTimeout(() => reject(new SessionStoreTimeoutError('RedisSessionStore', timeout)), timeout);
       timer.unref?.();
-      const settle = <T>(then: (value: T) => void) => (value: T) => {
-        clearTimeout(timer);
-        then(value);
-      };
+      const settle =
+        <T>(then: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer);
+          then(value);
+        };
       Promise.resolve()
         .then(() => this.client().time())
         .then(
