@@ -21,8 +21,10 @@ function pinProcess(pid, core) {
 
 /** A contender in its own process, spoken to over IPC. */
 class Server {
-  constructor(contender) {
+  /** `pinned`: on the contenders' core (config.PIN); the multi-process part leaves its processes to the scheduler. */
+  constructor(contender, { pinned = true } = {}) {
     this.contender = contender;
+    this.pinned = pinned;
     this.pending = new Map();
     this.nextId = 1;
     this.cookies = [];
@@ -35,7 +37,7 @@ class Server {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
-    pinProcess(child.pid, config.PIN?.server);
+    if (this.pinned) pinProcess(child.pid, config.PIN?.server);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.contender.id} did not start within ${timeoutMs} ms`)), timeoutMs);
       child.on('message', (message) => {

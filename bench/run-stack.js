@@ -220,7 +220,8 @@ async function startAll(contenders, { log, skipped, instances = 1 }) {
   const startOne = async () => {
     for (let job = queue.shift(); job; job = queue.shift()) {
       const { contender, instance } = job;
-      const server = new Server(contender);
+      // One core for one process; the processes of the multi-process part share both.
+      const server = new Server(contender, { pinned: instances === 1 });
       try {
         await server.start();
         // Sessions are made on the first instance; the others share its store.
