@@ -190,33 +190,24 @@ function targetChecks(report) {
   for (const c of redisOurs) {
     // Plain clients against plain clients: the peer's same client setup.
     const reference = c.client === 'plain' ? PEERS[c.platform].replace('/redis/', '/redis-plain/') : PEERS[c.platform];
-    for (const scenario of ['read', 'write', 'new']) {
-      const m = med(report, scenario, c.id);
-      const ref = med(report, scenario, reference);
-      if (!m || !ref) continue;
-      const ratio = m.rps / ref.rps;
-      const cpu = m.cpuUsPerRequest / ref.cpuUsPerRequest;
-      const misses = [];
-      if (ratio < 1) misses.push(`req/s ${pct(ratio)}`);
-      if (cpu > 1) misses.push(`CPU ${pct(cpu)}`);
-      checks.push({ target: 3, contender: c.id, reference, scenario, m, ref, ratio, cpu, ok: misses.length === 0, missedBy: misses.join(', ') });
-    }
+    for (const scenario of ['read', 'write', 'new']) aheadOf(report, checks, 3, c.id, reference, scenario);
   }
   // The SQL pair: the TypeORM store on PostgreSQL against express-session + connect-pg-simple.
-  for (const scenario of ['read', 'write']) {
-    const contender = 'nest-session/typeorm/express';
-    const reference = 'express-session/pg/express';
-    const m = med(report, scenario, contender);
-    const ref = med(report, scenario, reference);
-    if (!m || !ref) continue;
-    const ratio = m.rps / ref.rps;
-    const cpu = m.cpuUsPerRequest / ref.cpuUsPerRequest;
-    const misses = [];
-    if (ratio < 1) misses.push(`req/s ${pct(ratio)}`);
-    if (cpu > 1) misses.push(`CPU ${pct(cpu)}`);
-    checks.push({ target: 4, contender, reference, scenario, m, ref, ratio, cpu, ok: misses.length === 0, missedBy: misses.join(', ') });
-  }
+  for (const scenario of ['read', 'write']) aheadOf(report, checks, 4, 'nest-session/typeorm/express', 'express-session/pg/express', scenario);
   return checks;
+}
+
+/** Adds the check "ahead of `reference` in req/s and in CPU per request" when both ran the scenario. */
+function aheadOf(report, checks, target, contender, reference, scenario) {
+  const m = med(report, scenario, contender);
+  const ref = med(report, scenario, reference);
+  if (!m || !ref) return;
+  const ratio = m.rps / ref.rps;
+  const cpu = m.cpuUsPerRequest / ref.cpuUsPerRequest;
+  const misses = [];
+  if (ratio < 1) misses.push(`req/s ${pct(ratio)}`);
+  if (cpu > 1) misses.push(`CPU ${pct(cpu)}`);
+  checks.push({ target, contender, reference, scenario, m, ref, ratio, cpu, ok: misses.length === 0, missedBy: misses.join(', ') });
 }
 
 const TARGET_TITLES = {
