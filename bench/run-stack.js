@@ -403,7 +403,10 @@ async function main() {
     }
 
     if (OPTIONS.multi) {
+      // Two app processes and the load generator share both cores here: nothing is pinned.
+      pinProcess(process.pid, config.PIN ? `0-${os.availableParallelism() - 1}` : undefined);
       multi = await runMulti({ services, guard, skipped, stopLater: (...list) => extra.push(...list) });
+      pinProcess(process.pid, config.PIN?.runner);
     }
     if (OPTIONS.scale) {
       scale = await runScale({
