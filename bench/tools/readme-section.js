@@ -23,7 +23,7 @@ for (const { name } of listStacks()) {
   if (!fs.existsSync(file)) continue;
   const report = JSON.parse(fs.readFileSync(file, 'utf8'));
   const when = `${report.startedAt.slice(0, 16).replace('T', ' ')} UTC`;
-  // The run's own results.md, from the repository's root (bench/results/<stack>, or the folder given).
+  // The run's own results.md, named from the repository's root and linked from docs/, where the section goes.
   const tables = path.relative(path.join(__dirname, '..', '..'), path.join(results, name, 'results.md'));
   if (short) {
     out.push(`${stackLine(report).replace(/ \(stack.*\)$/, '')}, ${when}, medians of ${report.options.rounds} alternating rounds:`, '', ...shortSummary(report), '');
@@ -31,7 +31,7 @@ for (const { name } of listStacks()) {
   }
   out.push(`### ${stackLine(report).replace(/ \(stack.*\)$/, '')}`, '');
   out.push(
-    `\`${report.command}\`, ${when}, ${report.minutes} min; nest-session from ${report.machine.library?.source ? `commit ${report.machine.library.source}` : 'this checkout'}; Express ${report.machine.express}, Fastify ${report.machine.fastify}. Requests per second · server CPU µs per request (median of ${report.options.rounds} alternating rounds of ${report.options.duration} s); † = other work used over 0.25 cores during the run even after repeats. Full tables: [\`${tables}\`](${tables}).`,
+    `\`${report.command}\`, ${when}, ${report.minutes} min; nest-session from ${report.machine.library?.source ? `commit ${report.machine.library.source}` : 'this checkout'}; Express ${report.machine.express}, Fastify ${report.machine.fastify}. Requests per second · server CPU µs per request (median of ${report.options.rounds} alternating rounds of ${report.options.duration} s); † = other work used over 0.25 cores during the run even after repeats. Full tables: [\`${tables}\`](../${tables}).`,
     '',
   );
   out.push(...summaryTable(report), '');
