@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { SessionStoreUnavailableError } from '../../lib/errors';
+import { StoreCalls } from '../../lib/session/store-calls';
+import { RedisSessionStore } from '../../lib/stores/redis';
+import { describeWith } from '../setup/services';
+import { testPrefix } from '../stores/harnesses/redis.harness';
+import { newId, write } from '../stores/store-contract';
+
+const PORT = 17633;
+const TIMEOUT = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Review of lib/stores/redis/redis-clock.ts: `measure(timeout)` rejects after `timeout`, but the
+ * TIME reply that comes later still sets `known`. That offset is taken from a sample whose round
+ * trip was far longer than the timeout: its midpoint estimate is off by up to half of it, and it
+ * is kept for the life of the process. Every deadline the scripts check is then that much later
+ * than the module's own bound: a save the module answered with a 503 still writes.
+ * (Before this round the client's commandTimeout, 2000 ms, rejected such a sample, and no offset was kept.)
+ *
+ * A private redis-server, so CLIENT PAUSE stalls no one else.
+ */
+describeWith(['redis-server'])('review: the Redis clock offset taken from a late TIME reply', () => {
+  let server: ChildProcess;
+  let raw: Redis;
+  let store: RedisSessionStore;
+  beforeAll(async () => {
+    server = spawn('redis-server', ['--port', String(PORT), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: 'ignore' });
+    raw = new Redis({ host: '127.0.0.1', port: PORT, retryStrategy: () => 100 });
+    raw.on('error', () => undefined);
+    for (let i = 0; i < 50 && raw.status !== 'ready'; i++) await sleep(100);
+  });
+  afterAll(async () => {
+    await store?.close();
+    raw?.disconnect();
+    server?.kill('SIGTERM');
+  });
+
+  it('a save the module gave up on (503) writes nothing, even after a slow first TIME', async () => {
+    const prefix = testPrefix();
+    store = new RedisSessionStore({ connection: { host: '127.0.0.1', port: PORT }, prefix });
+    // Redis stalls for 3 s while the app starts: the TIME of start() times out after 300 ms...
+    await raw.call('client', 'pause', '3000', 'ALL');
+    await store.start({ timeout: TIMEOUT });
+    // ... and its reply, 3 s later, still sets the offset (about 1.5 s too far ahead).
+    await sleep(3300);
+
+    // Redis stalls again, 1.2 s, during a login's save. The module gives up at 300 + 500 ms: a 503.
+    const id = newId();
+    await raw.call('client', 'pause', '1200', 'ALL');
+    const calls = new StoreCalls(TIMEOUT);
+    await expect(calls.run('save', () => store.save(id, write({ uid: 'alice' }, { create: true })))).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+    await sleep(1000);
+    // The contract: a call that failed or ran past the timeout has written nothing.
+    expect(await raw.exists(`${prefix}{${id}}`)).toBe(0);
+  }, 15_000);
+
+  it('control: with a prompt first TIME, the same stalled save writes nothing (the deadline works)', async () => {
+    const prefix = testPrefix();
+    const prompt = new RedisSessionStore({ connection: { host: '127.0.0.1', port: PORT }, prefix });
+    try {
+      await prompt.start({ timeout: TIMEOUT });
+      const id = newId();
+      await raw.call('client', 'pause', '1200', 'ALL');
+      await expect(new StoreCalls(TIMEOUT).run('save', () => prompt.save(id, write({ uid: 'alice' }, { create: true })))).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+      await sleep(1000);
+      expect(await raw.exists(`${prefix}{${id}}`)).toBe(0);
+    } finally {
+      await prompt.close();
+    }
+  }, 15_000);
+});

@@ -1,0 +1,200 @@
+import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../../lib/contract/session-store';
+import { SessionOptionsError, SessionStoreConflictError, SessionStoreDisconnectedError } from '../../../lib/errors';
+import { BaseSessionStore, checkSessionId } from '../../../lib/stores/shared';
+import { resolveClient } from '../../../lib/stores/shared/owned-client';
+import { isSessionId } from '../../../lib/stores/shared/session-id';
+import { createRedisClient, pipeliningDuplicate } from './redis-client';
+import type { RedisClientLike } from './redis-client.types';
+import { RedisClock } from './redis-clock';
+import type { RedisSessionStoreOptions } from './redis-session.options';
+import { DATA_PREFIX, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
+import { lockRedisKey } from './redis-user-lock';
+import { runScript } from './run-script';
+
+type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
+
+/** Slots of the save script's ARGV that the store fills or updates between rounds (0 is the deadline). */
+const SAVE_ARG = { now: 5, indexedUser: 8, indexedUntil: 9, pairs: 10 } as const;
+
+/** Retries of a save or touch that found its owner's index entry too short (normally one). */
+const MAX_INDEX_ROUNDS = 3;
+
+/**
+ * Sessions in Redis (standalone, Sentinel or Cluster) through ioredis. One round trip per `get`
+ * (HGETALL), `save` and `touch` (a Lua script on the session's own key); saves merge the keys that
+ * changed atomically, so concurrent requests never lose each other's writes, and a save never
+ * brings back a destroyed or expired session. Values are stored verbatim as JSON strings, one hash
+ * field per top-level key; Redis expires records by itself.
+ *
+ * Timeouts: every script that writes a session carries a deadline (the call's start plus the
+ * timeout of `start()`, moved into Redis's clock by an offset measured with `TIME`) and writes
+ * nothing once Redis's clock has passed it, even when the command reached Redis late. What is not
+ * covered: a reply that takes longer than the module's extra 500 ms to come back, and a Redis
+ * clock that jumps after the offset was measured (Cluster: each primary's clock should agree
+ * with the one measured, as NTP keeps them).
+ */
+export class RedisSessionStore extends BaseSessionStore {
+  private readonly client: RedisClientLike;
+  /** The store closes its client: one it created, or the pipelining duplicate of yours. */
+  private readonly owned: boolean;
+  /** A client the store created: refused at once while it reconnects (yours keeps your queue settings). */
+  private readonly failFast: boolean;
+  private readonly prefix: string;
+  private readonly clock = new RedisClock(() => this.live());
+
+  constructor(options: RedisSessionStoreOptions) {
+    super();
+    this.prefix = options.prefix ?? 'session:';
+    if (/[{}]/.test(this.prefix)) throw new SessionOptionsError(`RedisSessionStore prefix "${this.prefix}" must not contain "{" or "}": they set the Cluster hash slot.`);
+    const { connection, cluster } = options;
+    const resolved = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () => createRedisClient(options));
+    const duplicate = resolved.owned || options.autoPipelining === false ? undefined : pipeliningDuplicate(resolved.client);
+    this.client = duplicate ?? resolved.client;
+    this.owned = resolved.owned || duplicate !== undefined;
+    this.failFast = resolved.owned;
+  }
+
+  /** Keeps the timeout, and measures the offset of Redis's clock when Redis is reachable. */
+  override async start(settings: StoreSettings): Promise<void> {
+    await super.start(settings);
+    await this.clock.measure().catch(() => undefined);
+  }
+
+  async get(id: string): Promise<SessionRecord | null> {
+    const hash = await this.live().hgetall(this.sessionKey(id));
+    const entries: [string, JsonValue][] = [];
+    for (const field of Object.keys(hash)) if (field.startsWith(DATA_PREFIX)) entries.push([field.slice(DATA_PREFIX.length), JSON.parse(hash[field]) as JsonValue]);
+    if (entries.length === 0) return null;
+    return {
+      // fromEntries defines own properties: a stored key named __proto__ stays a key.
+      data: Object.fromEntries(entries),
+      createdAt: Number(hash[META.createdAt]),
+      touchedAt: Number(hash[META.touchedAt]),
+    };
+  }
+
+  async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
+    const key = this.sessionKey(id);
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
+    const unset = write.unset.length > 0 ? [...new Set(write.unset)] : write.unset;
+    const mode = write.userId === undefined ? 'keep' : write.userId === null ? 'clear' : 'set';
+    // The script's ARGV (see SAVE), built once: the slots marked below change between rounds.
+    const args: (string | number)[] = [deadline, write.create ? 1 : 0, write.createdAt, write.touchedAt, write.ttl, 0, mode, write.userId ?? '', '', 0, 0];
+    let pairs = 0;
+    for (const name of Object.keys(write.set)) {
+      // As in the memory store, a key both set and unset ends up unset.
+      if (unset.length > 0 && unset.includes(name)) continue;
+      args.push(DATA_PREFIX + name, JSON.stringify(write.set[name]));
+      pairs++;
+    }
+    args[SAVE_ARG.pairs] = pairs;
+    for (const name of unset) args.push(DATA_PREFIX + name);
+    for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
+      args[SAVE_ARG.now] = Date.now();
+      // The second value: on 'extend' the owner to index first, otherwise the owner before this save.
+      const [outcome, previous] = (await this.run(SCRIPTS.save, key, args)) as SaveReply;
+      if (outcome === 'extend') {
+        const indexed = await this.index(previous as string, id, write.ttl);
+        args[SAVE_ARG.indexedUser] = indexed.user;
+        args[SAVE_ARG.indexedUntil] = indexed.until;
+        continue;
+      }
+      const owner = outcome === 'saved' && mode === 'keep' ? previous : outcome === 'saved' ? write.userId : null;
+      if (previous && previous !== owner) await this.live().zrem(this.userKey(previous), id);
+      return outcome;
+    }
+    throw new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing');
+  }
+
+  async touch(id: string, touchedAt: number, ttl: number): Promise<boolean> {
+    const key = this.sessionKey(id);
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
+    let indexed: Indexed = { user: '', until: 0 };
+    for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
+      const reply = await this.run(SCRIPTS.touch, key, [deadline, touchedAt, ttl, Date.now(), indexed.user, indexed.until]);
+      if (typeof reply !== 'string') return reply === 1;
+      indexed = await this.index(reply, id, ttl);
+    }
+    throw new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing');
+  }
+
+  async destroy(id: string): Promise<void> {
+    const key = this.sessionKey(id);
+    const pending = this.deadline();
+    const deadline = typeof pending === 'number' ? pending : await pending;
+    const owner = await this.run(SCRIPTS.destroy, key, [deadline]);
+    if (typeof owner === 'string') await this.live().zrem(this.userKey(owner), id);
+  }
+
+  /**
+   * Lists the user's sessions, checking each against its record: the index is in another slot
+   * than the sessions, so it can hold ids of sessions that expired or changed owner. Those are
+   * dropped from the index here (lazy cleanup), and never listed.
+   */
+  override async findByUser(userId: string): Promise<string[]> {
+    const key = this.userKey(userId);
+    const ids = (await this.live().zrangebyscore(key, Date.now(), '+inf')).filter(isSessionId);
+    const owners = await Promise.all(ids.map((id) => this.live().hget(this.sessionKey(id), META.userId)));
+    const stale = ids.filter((_, i) => owners[i] !== userId);
+    if (stale.length > 0) await this.live().zrem(key, ...stale);
+    return ids.filter((_, i) => owners[i] === userId);
+  }
+
+  /** A lock on the user for `maxSessionsPerUser`, in the user index's hash slot (see {@link lockRedisKey}). */
+  override lockUser(userId: string): Promise<() => Promise<void>> {
+    return lockRedisKey(() => this.live(), `${this.userKey(userId)}:lock`, this.timeout);
+  }
+
+  /** Closes the client if the store created it (or the duplicate it made of yours); a client passed in is left open. */
+  override async close(): Promise<void> {
+    if (!this.owned) return;
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
+  }
+
+  /** `<prefix>{<id>}`: the braces pin the hash slot to the id alone, whatever the prefix. */
+  private sessionKey(id: string): string {
+    return `${this.prefix}{${checkSessionId(id, 'RedisSessionStore')}}`;
+  }
+
+  /** Escapes `%`, `{` and `}` (one-to-one), so a user id cannot pick its own hash slot. */
+  private userKey(userId: string): string {
+    const escaped = userId.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `${this.prefix}user:{${escaped}}`;
+  }
+
+  private async index(user: string, id: string, ttl: number): Promise<Indexed> {
+    const now = Date.now();
+    const until = now + 2 * ttl;
+    await this.run(SCRIPTS.index, this.userKey(user), [id, until, now]);
+    return { user, until };
+  }
+
+  /** The call's deadline in Redis's clock: now plus the timeout (see {@link RedisClock}). */
+  private deadline(): number | Promise<number> {
+    return this.clock.deadline(this.timeout);
+  }
+
+  private run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
+    return runScript(this.live(), script, key, args, this.timeout);
+  }
+
+  /**
+   * The client, refused at once while an owned client is between reconnection attempts: a
+   * Cluster client would otherwise queue the command until the cluster comes back.
+   */
+  private live(): RedisClientLike {
+    const status = this.client.status;
+    if (this.failFast && (status === 'reconnecting' || status === 'close' || status === 'end')) {
+      throw new SessionStoreDisconnectedError(`Redis is unreachable (client ${status})`);
+    }
+    return this.client;
+  }
+}
+
+interface Indexed {
+  user: string;
+  until: number;
+}
