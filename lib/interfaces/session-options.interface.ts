@@ -67,6 +67,7 @@ export interface SessionModuleOptions {
   /**
    * Lifetime in milliseconds: the Expires of permanent cookies, the maximum age of a cookie's
    * signed timestamp, and the TTL of server-side records (Flask's `PERMANENT_SESSION_LIFETIME`).
+   * A fraction is rounded up to a whole millisecond.
    * @default 2678400000 (31 days)
    */
   lifetime?: number;

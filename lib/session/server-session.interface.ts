@@ -1,4 +1,5 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
+import { PERMANENT_KEY } from '../contract/session-keys';
 import type { SessionStore, SessionWrite, StoredData } from '../contract/session-store';
 import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
@@ -139,8 +140,9 @@ export class ServerSessionInterface extends SessionInterface {
       const permanent = state.permanent;
       state.markSaved(snapshot, now);
       // The browser already holds this exact cookie, and a session cookie has no expiry to move
-      // forward: sending it again would change nothing (express-session does not either).
-      if (!permanent && !resign && opened.signedId?.id === id) return false;
+      // forward: sending it again would change nothing (express-session does not either). Unless
+      // this save made the session non-permanent: the browser's cookie still has an Expires.
+      if (!permanent && !resign && opened.signedId?.id === id && !snapshot.unset.includes(PERMANENT_KEY)) return false;
       return this.cookie.set(request, response, this.signedCookie(opened, id), permanent, now);
     }
     // 'deleted': this save emptied the session, so its cookie goes. 'missing': another request

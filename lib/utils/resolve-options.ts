@@ -98,6 +98,8 @@ export function resolveOptions(options: SessionModuleOptions): ResolvedSessionOp
     metrics: options.metrics,
   };
   positive('lifetime', resolved.lifetime);
+  // Stores keep whole milliseconds (Redis's PEXPIRE refuses a fraction, such as one day / 7).
+  resolved.lifetime = Math.ceil(resolved.lifetime);
   positive('storeTimeout', resolved.storeTimeout);
   positive('maxSize', resolved.maxSize);
   positive('maxDepth', resolved.maxDepth);

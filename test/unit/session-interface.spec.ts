@@ -7,6 +7,7 @@ import { ServerSessionInterface } from '../../lib/session/server-session.interfa
 import type { OpenedSession, SessionInterface } from '../../lib/session/session-interface';
 import { LateCookieError } from '../../lib/errors/late-cookie.error';
 import { resolveOptions } from '../../lib/utils/resolve-options';
+import { PERMANENT_KEY } from '../../lib/contract/session-keys';
 import type { SessionModuleOptions } from '../../lib';
 
 /**
@@ -126,6 +127,18 @@ describe.each(kinds().map((k) => [k.kind, k] as const))('the %s session interfac
     const renewed = await cycle(permanent, kept, write('n', 2));
     expect(renewed.setCookie).toHaveLength(1);
     expect(renewed.setCookie[0]).toMatch(/; Expires=/);
+  });
+
+  it('made non-permanent ("remember me" off): the cookie is sent again without Expires, so it ends with the browser', async () => {
+    const permanent = make({ permanent: true });
+    const kept = cookieOf(await cycle(permanent, undefined, write('n', 1)));
+    const ended = await cycle(permanent, kept, (opened) => {
+      opened.state.accessed = true;
+      opened.state.remove(PERMANENT_KEY);
+    });
+    expect(ended.setCookie).toHaveLength(1);
+    expect(ended.setCookie[0]).toMatch(/^session=[^;]+; /);
+    expect(ended.setCookie[0]).not.toMatch(/Expires=|Max-Age=/i);
   });
 
   it('existing, values read and one written back unchanged: no Set-Cookie, nothing written', async () => {

@@ -12,6 +12,21 @@ const TIMEOUT = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The offset between the app's clock and Redis's decides when a save's script refuses to write
+ * (lib/stores/redis/redis-clock.ts). It must come from a prompt `TIME` reply: one that arrives
+ * after the store gave up on it is off by up to half its round trip, and kept for the life of the
+ * process it would let a save write after the module answered 503. A private redis-server, so
+ * CLIENT PAUSE stalls no other test.
+ */
+describeWith } from '../setup/services';
+import { testPrefix } from '../stores/harnesses/redis.harness';
+import { newId, write } from '../stores/store-contract';
+
+const PORT = 17633;
+const TIMEOUT = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
  * Review of lib/stores/redis/redis-clock.ts: `measure(timeout)` rejects after `timeout`, but the
  * TIME reply that comes later still sets `known`. That offset is taken from a sample whose round
  * trip was far longer than the timeout: its midpoint estimate is off by up to half of it, and it
@@ -21,7 +36,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *
  * A private redis-server, so CLIENT PAUSE stalls no one else.
  */
-describeWith(['redis-server'])('review: the Redis clock offset taken from a late TIME reply', () => {
+describeWith(['redis-server'])('RedisSessionStore: the clock offset behind script deadlines', () => {
   let server: ChildProcess;
   let raw: Redis;
   let store: RedisSessionStore;
@@ -43,7 +58,7 @@ describeWith(['redis-server'])('review: the Redis clock offset taken from a late
     // Redis stalls for 3 s while the app starts: the TIME of start() times out after 300 ms...
     await raw.call('client', 'pause', '3000', 'ALL');
     await store.start({ timeout: TIMEOUT });
-    // ... and its reply, 3 s later, still sets the offset (about 1.5 s too far ahead).
+    // ... and its reply, 3 s later, must not set the offset (it would be about 1.5 s off).
     await sleep(3300);
 
     // Redis stalls again, 1.2 s, during a login's save. The module gives up at 300 + 500 ms: a 503.

@@ -6,12 +6,20 @@ import { describeWith } from '../setup/services';
 import { openRedisStandalone, type RedisHarness } from '../stores/harnesses/redis.harness';
 
 /**
+ * Redis's PEXPIRE refuses a fraction of a millisecond, and refuses it after the script's HSET has
+ * run (a Lua error undoes nothing): a lifetime such as one day / 7 must still give every record an
+ * expiry, and logins must not fail.
+ */
+describeWith } from '../setup/services';
+import { openRedisStandalone, type RedisHarness } from '../stores/harnesses/redis.harness';
+
+/**
  * Pre-existing (also at 5a87138), found while checking "TTLs on every key": resolveOptions accepts
  * any positive finite `lifetime`, the save script passes it verbatim to PEXPIRE, which refuses a
  * non-integer AFTER the HSET has run (a Lua error does not undo earlier writes). Every login then
  * fails with an error, and leaves a session record with no expiry behind.
  */
-describeWith(['redis'])('review: a lifetime that is not a whole number of milliseconds (Redis store)', () => {
+describeWith(['redis'])('RedisSessionStore: a lifetime that is not a whole number of milliseconds', () => {
   let h: RedisHarness;
   beforeAll(async () => {
     h = await openRedisStandalone();
@@ -19,7 +27,7 @@ describeWith(['redis'])('review: a lifetime that is not a whole number of millis
   afterAll(() => h?.cleanup());
 
   it('a login with lifetime = 1 day / 7 is saved with an expiry, and no record is left without TTL', async () => {
-    const lifetime = (24 * 60 * 60 * 1000) / 7; // 12342857.142857...: accepted by resolveOptions
+    const lifetime = (24 * 60 * 60 * 1000) / 7; // 12342857.142857...
     const sessions = new ServerSessionInterface(resolveOptions({ secret: 'a-secret-of-at-least-thirty-two-characters', store: h.store, lifetime }), h.store);
     await sessions.start();
     const req = new IncomingMessage(new Socket());
