@@ -18,24 +18,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * process it would let a save write after the module answered 503. A private redis-server, so
  * CLIENT PAUSE stalls no other test.
  */
-describeWith } from '../setup/services';
-import { testPrefix } from '../stores/harnesses/redis.harness';
-import { newId, write } from '../stores/store-contract';
-
-const PORT = 17633;
-const TIMEOUT = 300;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Review of lib/stores/redis/redis-clock.ts: `measure(timeout)` rejects after `timeout`, but the
- * TIME reply that comes later still sets `known`. That offset is taken from a sample whose round
- * trip was far longer than the timeout: its midpoint estimate is off by up to half of it, and it
- * is kept for the life of the process. Every deadline the scripts check is then that much later
- * than the module's own bound: a save the module answered with a 503 still writes.
- * (Before this round the client's commandTimeout, 2000 ms, rejected such a sample, and no offset was kept.)
- *
- * A private redis-server, so CLIENT PAUSE stalls no one else.
- */
 describeWith(['redis-server'])('RedisSessionStore: the clock offset behind script deadlines', () => {
   let server: ChildProcess;
   let raw: Redis;

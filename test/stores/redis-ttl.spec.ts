@@ -10,15 +10,6 @@ import { openRedisStandalone, type RedisHarness } from '../stores/harnesses/redi
  * run (a Lua error undoes nothing): a lifetime such as one day / 7 must still give every record an
  * expiry, and logins must not fail.
  */
-describeWith } from '../setup/services';
-import { openRedisStandalone, type RedisHarness } from '../stores/harnesses/redis.harness';
-
-/**
- * Pre-existing (also at 5a87138), found while checking "TTLs on every key": resolveOptions accepts
- * any positive finite `lifetime`, the save script passes it verbatim to PEXPIRE, which refuses a
- * non-integer AFTER the HSET has run (a Lua error does not undo earlier writes). Every login then
- * fails with an error, and leaves a session record with no expiry behind.
- */
 describeWith(['redis'])('RedisSessionStore: a lifetime that is not a whole number of milliseconds', () => {
   let h: RedisHarness;
   beforeAll(async () => {

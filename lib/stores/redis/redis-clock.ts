@@ -55,7 +55,10 @@ export class RedisClock {
         .then(
           settle((reply: unknown) => {
             const after = Date.now();
-            if (after - before > MAX_SAMPLE_ROUND_TRIP) return reject(new SessionStoreTimeoutError('RedisSessionStore', MAX_SAMPLE_ROUND_TRIP));
+            if (after - before > MAX_SAMPLE_ROUND_TRIP) {
+              reject(new SessionStoreTimeoutError('RedisSessionStore', MAX_SAMPLE_ROUND_TRIP));
+              return;
+            }
             const [seconds, micros] = reply as [string | number, string | number];
             const offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + after) / 2);
             this.known = offset;
