@@ -1,16 +1,17 @@
 import { TaggedJsonCodec } from '../codecs/tagged-json.codec';
 import { PERMANENT_KEY } from '../contract/session-keys';
-import type { SessionStore, SessionWrite, StoredData } from '../contract/session-store';
-import { LateCookieError, SessionStoreUnavailableError, SessionTooLargeError } from '../errors';
+import type { SessionStore, SessionWrite } from '../contract/session-store';
+import { LateCookieError, SessionStoreUnavailableError } from '../errors';
 import { generateSessionId, SessionIdSigner } from '../utils/crypto';
 import * as http from '../utils/http';
 import type { ResolvedSessionOptions } from '../utils/resolve-options';
 import { lastSeenDue, trackDevice } from './device-tracking';
 import { SessionInterface, type OpenedSession } from './session-interface';
 import { hasChanges, SessionState, type SessionSnapshot } from './session-state';
+import { checkSessionSize } from './session-size';
 import { StoreCalls } from './store-calls';
 import type { UserAdmission } from './user-admission';
-import { userIdOfStored } from './user-id';
+import { userIdChange, userIdOfData } from './user-id';
 
 /**
  * Flask-Session's `ServerSideSessionInterface`: the cookie holds only a signed random id and the
@@ -62,7 +63,7 @@ export class ServerSessionInterface extends SessionInterface {
     if (!record) return opened(this.fresh(generateSessionId(), now));
     if (!this.lifetime.alive(record.createdAt, record.touchedAt, now)) {
       void this.calls.run('destroy', () => this.store.destroy(id)).catch(() => undefined);
-      return { ...opened(this.fresh(generateSessionId(), now)), expired: { id, userId: this.userIdOf(record.data) } };
+      return { ...opened(this.fresh(generateSessionId(), now)), expired: { id, userId: userIdOfData(record.data, this.options.userKey) } };
     }
     const state = new SessionState({ id, isNew: false, createdAt: record.createdAt, touchedAt: record.touchedAt }, record.data, this.values);
     const session = opened(state, signed.keyIndex > 0);
@@ -83,9 +84,9 @@ export class ServerSessionInterface extends SessionInterface {
       // A new session exists only through the cookie it is about to get: with the response gone,
       // storing it would only leave an orphan record behind.
       if (http.headersSent(response)) throw new LateCookieError();
-      const userId = this.userIdOf(snapshot.data);
+      const userId = userIdOfData(snapshot.data, this.options.userKey);
       snapshot = trackDevice(state, snapshot, userId, request, this.options);
-      this.checkSize(snapshot.data);
+      checkSessionSize(snapshot.data, this.options.maxSize);
       const write: SessionWrite = { create: true, set: snapshot.data, unset: [], ...this.times(state, now), userId };
       await this.admit(userId, id, () => this.write(id, write));
       state.markSaved(snapshot, now);
@@ -128,10 +129,10 @@ export class ServerSessionInterface extends SessionInterface {
   private async patch(opened: OpenedSession, snapshot: SessionSnapshot, request: http.PlatformRequest, response: http.PlatformResponse, now: number): Promise<boolean> {
     const { state } = opened;
     const id = state.origin.id as string;
-    const userId = this.userIdChange(state.forceSave ? { ...snapshot.data } : snapshot.set, snapshot.unset);
+    const userId = userIdChange(state.forceSave ? { ...snapshot.data } : snapshot.set, snapshot.unset, this.options.userKey);
     snapshot = trackDevice(state, snapshot, userId, request, this.options);
     const set = state.forceSave ? { ...snapshot.data } : snapshot.set;
-    this.checkSize(snapshot.data);
+    checkSessionSize(snapshot.data, this.options.maxSize);
     const write: SessionWrite = { create: false, set, unset: snapshot.unset, ...this.times(state, now), userId };
     const outcome = await this.admit(userId, id, () => this.write(id, write));
     const resign = opened.resign;
@@ -181,26 +182,5 @@ export class ServerSessionInterface extends SessionInterface {
 
   private times(state: SessionState, now: number) {
     return { createdAt: state.origin.createdAt, touchedAt: now, ttl: this.options.lifetime };
-  }
-
-  private checkSize(data: StoredData): void {
-    const size = Buffer.byteLength(JSON.stringify(data));
-    if (size > this.options.maxSize) {
-      throw new SessionTooLargeError(size, this.options.maxSize, 'Keep less in the session, or raise the maxSize option.');
-    }
-  }
-
-  /** The owner of a new session (see {@link userIdOfStored}: a value no lookup could name is refused). */
-  private userIdOf(data: StoredData): string | undefined {
-    const key = this.options.userKey;
-    if (!key || data[key] === undefined) return undefined;
-    return userIdOfStored(data[key], key) ?? undefined;
-  }
-
-  private userIdChange(set: StoredData, unset: string[]): string | null | undefined {
-    const key = this.options.userKey;
-    if (!key) return undefined;
-    if (Object.hasOwn(set, key)) return userIdOfStored(set[key], key);
-    return unset.includes(key) ? null : undefined;
   }
 }

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../contract/json-value';
+import type { JsonValue, StoredData } from '../contract/json-value';
 import { SessionDataError } from '../errors';
 
 /** What `listUserSessions` and `destroyUserSessions` accept: the types a `userKey` value may have. */
@@ -34,6 +34,23 @@ export function userIdOfStored(value: JsonValue, userKey: string): string | null
   }
   if (typeof value === 'object') throw refused(userKey, Array.isArray(value) ? 'an array' : 'an object');
   return userIdOfValue(value, userKey);
+}
+
+/** The owner of a new session (see {@link userIdOfStored}: a value no lookup could name is refused). */
+export function userIdOfData(data: StoredData, userKey: string | undefined): string | undefined {
+  if (!userKey || data[userKey] === undefined) return undefined;
+  return userIdOfStored(data[userKey], userKey) ?? undefined;
+}
+
+/**
+ * What a change-set (the keys it sets, the keys it unsets) does to the session's owner, as
+ * `SessionWrite.userId` carries it: the new owner, `null` when the owner goes, `undefined` when
+ * it stays (or without a `userKey` option).
+ */
+export function userIdChange(set: StoredData, unset: string[], userKey: string | undefined): string | null | undefined {
+  if (!userKey) return undefined;
+  if (Object.hasOwn(set, userKey)) return userIdOfStored(set[userKey], userKey);
+  return unset.includes(userKey) ? null : undefined;
 }
 
 function refused(userKey: string, what: string): SessionDataError {

@@ -1,63 +1,11 @@
 import { createHash } from 'node:crypto';
+import { LEGACY_META, META, READ_META } from './redis-session.layout';
 
 /**
  * Lua scripts of {@link RedisSessionStore}. Each touches exactly one key (`KEYS[1]`), so it runs on
  * one Cluster slot, and Redis runs it atomically: this is what makes a save a merge instead of a
- * last-writer-wins overwrite.
- *
- * A session is a hash: `data:<key>` holds `JSON.stringify` of one encoded top-level value; the
- * metadata sits in one-letter fields (see {@link META}). Every data field starts with `data:`, so
- * no session key can overwrite the metadata.
+ * last-writer-wins overwrite. The hash they read and write is described in `redis-session.layout.ts`.
  */
-export const DATA_PREFIX = 'data:';
-export const META = {
-  createdAt: 'c',
-  touchedAt: 't',
-  /** Owner of the session in the user index. */
-  userId: 'u',
-  /** Epoch ms until which the owner's index is known to keep this session (see below). */
-  indexedUntil: 'h',
-} as const;
-
-/**
- * The metadata fields of the earlier layout (0.1): the same values under names 10 to 16 bytes longer
- * (52 bytes per logged-in session, which pushed a typical hash into the next allocation size). Records written by it are read as they are, and the first save or touch
- * of this version moves their metadata to {@link META} (a rolling upgrade leaves such records in
- * Redis for up to a session lifetime).
- */
-export const LEGACY_META = {
-  createdAt: 'meta:createdAt',
-  touchedAt: 'meta:touchedAt',
-  userId: 'meta:userId',
-  indexedUntil: 'meta:indexedUntil',
-} as const;
-
-/**
- * One read of every metadata field, in both layouts; `metas` counts the metadata fields present and
- * `legacy` says whether any old one is, for the write that migrates the record. Every write of this
- * version drops the old fields, so old fields beside new ones were written later, by an older
- * version still running beside this one: its owner (`stored`, with its horizon `stored_until`) wins.
- * The creation time prefers the new field (an older version writes none it could read there).
- */
-const READ_META = `
-local function read_meta(key)
-  local m = redis.call('hmget', key, '${META.createdAt}', '${META.userId}', '${META.indexedUntil}', '${META.touchedAt}',
-    '${LEGACY_META.createdAt}', '${LEGACY_META.userId}', '${LEGACY_META.indexedUntil}', '${LEGACY_META.touchedAt}')
-  local metas, legacy = 0, false
-  for i = 1, 8 do
-    if m[i] then
-      metas = metas + 1
-      if i > 4 then legacy = true end
-    end
-  end
-  local stored, stored_until = m[2], m[3]
-  if m[6] then stored, stored_until = m[6], m[7] end
-  return {created = m[1] or m[5], stored = stored, stored_until = stored_until, metas = metas, legacy = legacy}
-end
-local function drop_legacy(key)
-  redis.call('hdel', key, '${LEGACY_META.createdAt}', '${LEGACY_META.userId}', '${LEGACY_META.indexedUntil}', '${LEGACY_META.touchedAt}')
-end
-`;
 
 /**
  * The deadline check that opens the scripts which write a session. ARGV[1] is the time, in Redis's

@@ -1,4 +1,4 @@
-import type { JsonValue, SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
+import type { SaveOutcome, SessionRecord, SessionWrite, StoreSettings } from '../../contract/session-store';
 import { SessionOptionsError, SessionStoreConflictError, SessionStoreDisconnectedError } from '../../errors';
 import { BaseSessionStore, checkSessionId } from '../shared';
 import { resolveClient } from '../shared/owned-client';
@@ -7,7 +7,8 @@ import { createRedisClient, pipeliningDuplicate } from './redis-client';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
-import { DATA_PREFIX, indexMargin, LEGACY_META, type LuaScript, META, SCRIPTS } from './redis-session.scripts';
+import { DATA_PREFIX, OWNER_FIELDS, recordOfHash } from './redis-session.layout';
+import { indexMargin, type LuaScript, SCRIPTS } from './redis-session.scripts';
 import { lockRedisKey } from './redis-user-lock';
 import { runScript } from './run-script';
 
@@ -61,18 +62,7 @@ export class RedisSessionStore extends BaseSessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | null> {
-    const hash = await this.live().hgetall(this.sessionKey(id));
-    const entries: [string, JsonValue][] = [];
-    for (const field of Object.keys(hash)) if (field.startsWith(DATA_PREFIX)) entries.push([field.slice(DATA_PREFIX.length), JSON.parse(hash[field]) as JsonValue]);
-    if (entries.length === 0) return null;
-    return {
-      // fromEntries defines own properties: a stored key named __proto__ stays a key.
-      data: Object.fromEntries(entries),
-      // A record of the earlier layout (0.1) keeps its times under the old names until this version
-      // saves or touches it; while an older version still runs beside this one, the later touch counts.
-      createdAt: Number(hash[META.createdAt] ?? hash[LEGACY_META.createdAt]),
-      touchedAt: latest(hash[META.touchedAt], hash[LEGACY_META.touchedAt]),
-    };
+    return recordOfHash(await this.live().hgetall(this.sessionKey(id)));
   }
 
   async save(id: string, write: SessionWrite): Promise<SaveOutcome> {
@@ -139,8 +129,7 @@ export class RedisSessionStore extends BaseSessionStore {
   override async findByUser(userId: string): Promise<string[]> {
     const key = this.userKey(userId);
     const ids = (await this.live().zrangebyscore(key, Date.now(), '+inf')).filter(isSessionId);
-    // The owner as the scripts read it: an old field beside a new one was written later (read_meta in the scripts).
-    const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), LEGACY_META.userId, META.userId)).find((owner) => owner !== null)));
+    const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), ...OWNER_FIELDS)).find((owner) => owner !== null)));
     const stale = ids.filter((_, i) => owners[i] !== userId);
     if (stale.length > 0) await this.live().zrem(key, ...stale);
     return ids.filter((_, i) => owners[i] === userId);
@@ -196,13 +185,6 @@ export class RedisSessionStore extends BaseSessionStore {
     }
     return this.client;
   }
-}
-
-/** The later of two stored times (either may be missing, or `NaN` from an older version). */
-function latest(current: string | undefined, legacy: string | undefined): number {
-  const [a, b] = [Number(current), Number(legacy)];
-  if (Number.isNaN(b)) return a;
-  return Number.isNaN(a) ? b : Math.max(a, b);
 }
 
 interface Indexed {
