@@ -36,7 +36,7 @@ export {
   type MongoSessionStoreOptions,
 } from './stores/mongo';
 export * from './stores/shared';
-export { RedisSessionStore, type RedisClientLike, type RedisConnectionOptions, type RedisSessionStoreOptions } from './stores/redis';
+export { RedisSessionStore, type RedisClientLike, type RedisConnectionOptions, type RedisMetadataLayout, type RedisSessionStoreOptions } from './stores/redis';
 export * from './stores/typeorm';
 export * from './contract/session-store';
 export { keepUpgradeRequest, type ConnectingAdapter } from './transports/socket-request';

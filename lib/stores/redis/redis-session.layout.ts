@@ -1,4 +1,5 @@
 import type { JsonValue, SessionRecord } from '../../contract/session-store';
+import { SessionOptionsError } from '../../errors';
 
 /**
  * The layout of a session in Redis: one hash per session, whose fields the store reads with HGETALL
@@ -8,64 +9,91 @@ import type { JsonValue, SessionRecord } from '../../contract/session-store';
  *
  * Why one letter: Redis stores every field name in every record. The names of the earlier layout
  * (0.1, {@link LEGACY_META}) cost 52 bytes more per logged-in session, which pushed a typical hash
- * into the next allocation size. Records of that layout are still read, here and in
- * {@link READ_META}, until this version's first save or touch moves them to the new fields.
+ * into the next allocation size. Records of either layout are read, here and in {@link readMeta};
+ * which one a store writes is its `metadataLayout` option (see {@link RedisMetadataLayout}).
  */
 export const DATA_PREFIX = 'data:';
-export const META = {
-  createdAt: 'c',
-  touchedAt: 't',
+/** The names of the metadata fields in one layout. */
+export interface MetaFields {
+  readonly createdAt: string;
+  readonly touchedAt: string;
   /** Owner of the session in the user index. */
-  userId: 'u',
+  readonly userId: string;
   /** Epoch ms until which the owner's index is known to keep this session (see `INDEX_CHECK` in the scripts). */
-  indexedUntil: 'h',
-} as const;
+  readonly indexedUntil: string;
+}
+
+export const META: MetaFields = { createdAt: 'c', touchedAt: 't', userId: 'u', indexedUntil: 'h' };
 
 /**
- * The metadata fields of the earlier layout (0.1): the same values under names 10 to 16 bytes longer
- * (52 bytes per logged-in session, which pushed a typical hash into the next allocation size). Records written by it are read as they are, and the first save or touch
- * of this version moves their metadata to {@link META} (a rolling upgrade leaves such records in
- * Redis for up to a session lifetime).
+ * The metadata fields of the earlier layout (0.1): the same values under names 10 to 16 bytes
+ * longer (52 bytes per logged-in session, which pushed a typical hash into the next allocation
+ * size).
  */
-export const LEGACY_META = {
+export const LEGACY_META: MetaFields = {
   createdAt: 'meta:createdAt',
   touchedAt: 'meta:touchedAt',
   userId: 'meta:userId',
   indexedUntil: 'meta:indexedUntil',
-} as const;
+};
+
+/**
+ * The layout a store writes (the `metadataLayout` option): `'compact'` ({@link META}), or `'0.1'`
+ * ({@link LEGACY_META}) while servers of 0.1, which only know the old names, still run beside
+ * this version. Either way the store reads both, and its first save or touch of a record in the
+ * other layout moves the record to its own: a rolling upgrade from 0.1 runs in `'0.1'`, then
+ * switches to `'compact'` once no 0.1 server is left.
+ */
+export type RedisMetadataLayout = 'compact' | '0.1';
+
+/** The fields a store writes (`own`), and those of the other layout, which it reads and moves. */
+export interface Layout {
+  readonly own: MetaFields;
+  readonly other: MetaFields;
+}
+
+export function layoutOf(name: RedisMetadataLayout): Layout {
+  if (name !== 'compact' && name !== '0.1') throw new SessionOptionsError(`RedisSessionStore metadataLayout must be 'compact' or '0.1', not ${JSON.stringify(name)}.`);
+  return name === '0.1' ? { own: LEGACY_META, other: META } : { own: META, other: LEGACY_META };
+}
 
 /**
  * One read of every metadata field, in both layouts; `metas` counts the metadata fields present and
- * `legacy` says whether any old one is, for the write that migrates the record. Every write of this
- * version drops the old fields, so old fields beside new ones were written later, by an older
- * version still running beside this one: its owner (`stored`, with its horizon `stored_until`) wins.
- * The creation time prefers the new field (an older version writes none it could read there).
+ * `other` says whether any of the other layout's is, for the write that moves the record to its own.
+ * Every write drops the other layout's fields, so fields of the other layout beside our own were
+ * written later, by a server of the other layout running beside this one: its owner (`stored`,
+ * with its horizon `stored_until`) wins. The creation time, written once, is read from either.
  */
-export const READ_META = `
+export function readMeta({ own, other }: Layout): string {
+  return `
 local function read_meta(key)
-  local m = redis.call('hmget', key, '${META.createdAt}', '${META.userId}', '${META.indexedUntil}', '${META.touchedAt}',
-    '${LEGACY_META.createdAt}', '${LEGACY_META.userId}', '${LEGACY_META.indexedUntil}', '${LEGACY_META.touchedAt}')
-  local metas, legacy = 0, false
+  local m = redis.call('hmget', key, '${own.createdAt}', '${own.userId}', '${own.indexedUntil}', '${own.touchedAt}',
+    '${other.createdAt}', '${other.userId}', '${other.indexedUntil}', '${other.touchedAt}')
+  local metas, other = 0, false
   for i = 1, 8 do
     if m[i] then
       metas = metas + 1
-      if i > 4 then legacy = true end
+      if i > 4 then other = true end
     end
   end
   local stored, stored_until = m[2], m[3]
   if m[6] then stored, stored_until = m[6], m[7] end
-  return {created = m[1] or m[5], stored = stored, stored_until = stored_until, metas = metas, legacy = legacy}
+  return {created = m[1] or m[5], stored = stored, stored_until = stored_until, metas = metas, other = other}
 end
-local function drop_legacy(key)
-  redis.call('hdel', key, '${LEGACY_META.createdAt}', '${LEGACY_META.userId}', '${LEGACY_META.indexedUntil}', '${LEGACY_META.touchedAt}')
+local function drop_other(key)
+  redis.call('hdel', key, '${other.createdAt}', '${other.userId}', '${other.indexedUntil}', '${other.touchedAt}')
 end
 `;
+}
 
 /**
- * The owner fields, read with HMGET in this order: the owner as the scripts read it, where an old
- * field beside a new one was written later (see {@link READ_META}), so the first present one wins.
+ * The owner fields, read with HMGET in this order: the owner as the scripts read it, where the
+ * other layout's field beside our own was written later (see {@link readMeta}), so the first
+ * present one wins.
  */
-export const OWNER_FIELDS = [LEGACY_META.userId, META.userId] as const;
+export function ownerFields({ own, other }: Layout): [string, string] {
+  return [other.userId, own.userId];
+}
 
 /** The session of a hash read with HGETALL, or `null` when it holds no data field (missing or empty). */
 export function recordOfHash(hash: Record<string, string>): SessionRecord | null {

@@ -1,3 +1,4 @@
+import type { RedisMetadataLayout } from './redis-session.layout';
 import type { RedisClientLike, RedisClusterNode, RedisClusterOptions, RedisConnectionOptions } from './redis-client.types';
 
 /** Options of {@link RedisSessionStore}: give exactly one of `client`, `connection`, `cluster`. */
@@ -37,4 +38,13 @@ export interface RedisSessionStoreOptions {
    * @default 'session:'
    */
   prefix?: string;
+  /**
+   * The names of the metadata fields the store writes in each session's hash. `'compact'`: one
+   * letter each. `'0.1'`: the names of nest-session 0.1, which is all a 0.1 server can read; set
+   * it while 0.1 servers still run beside this version (a rolling upgrade), and remove it once
+   * none does. Either way the store reads both layouts, and its next save or touch of a record
+   * moves it to the layout it writes.
+   * @default 'compact'
+   */
+  metadataLayout?: RedisMetadataLayout;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LEGACY_META, META, READ_META } from './redis-session.layout';
+import { layoutOf, readMeta, type Layout, type RedisMetadataLayout } from './redis-session.layout';
+import { INDEX, INDEX_CHECK } from './redis-user-index.scripts';
 
 /**
  * Lua scripts of {@link RedisSessionStore}. Each touches exactly one key (`KEYS[1]`), so it runs on
@@ -24,34 +25,6 @@ end
 `;
 
 /**
- * Most clock skew between app servers that the user index absorbs (the session layer allows 30 s).
- * Lower than the `ttl / 2` of the earlier layout, so an index dies sooner after its last session.
- */
-export const INDEX_SKEW_MS = 60_000;
-
-/** How far an index entry must outlast the expiry its session is given: the skew, at most `ttl / 2`. */
-export function indexMargin(ttl: number): number {
-  return Math.min(ttl / 2, INDEX_SKEW_MS);
-}
-
-/**
- * The user index is a sorted set per user in another slot, scored with `indexedUntil`. A session
- * may only be given an expiry that ends at least {@link indexMargin} before its index entry does
- * (the margin absorbs clock skew between app servers); when a save or touch would break that, the
- * script writes nothing and answers `extend` with the owner, the store extends the index entry to
- * `now + ttl + margin + ttl / 2` and retries. So at most one save or touch in `ttl / 2` pays extra
- * round trips, and an index outlives its last session by at most `ttl / 2 + margin`.
- */
-const INDEX_CHECK = `
-local function needs_index(user, stored, stored_until, ixuser, ixuntil, now, ttl)
-  local until_ = 0
-  if user == stored then until_ = tonumber(stored_until or '0') end
-  if ixuser == user then until_ = math.max(until_, tonumber(ixuntil)) end
-  return now + ttl + math.min(ttl / 2, ${INDEX_SKEW_MS}) > until_, until_
-end
-`;
-
-/**
  * Calls a variadic hash command with a slice of ARGV (or of a table) in batches: Lua's unpack
  * has a stack limit of a few thousand values, and a session can change more keys than that.
  */
@@ -69,7 +42,7 @@ end
  * a conversion and a write per call. Returns `{outcome, previous owner}` where outcome is
  * 'saved', 'deleted', 'missing' or 'extend' (nothing written; index the returned user first).
  */
-const SAVE = `${DEADLINE_CHECK}${INDEX_CHECK}${BATCHED}${READ_META}
+const save = (layout: Layout) => `${DEADLINE_CHECK}${INDEX_CHECK}${BATCHED}${readMeta(layout)}
 local key = KEYS[1]
 -- Every record has a creation time; one read gives existence, owner, index horizon and layout.
 local meta = read_meta(key)
@@ -104,12 +77,12 @@ if user then
 end
 
 -- One HSET for the metadata and the changed keys (two or more past Lua's unpack limit), one
--- HDEL for what goes. A record in the old layout keeps its creation time under the new name.
-local fields = {'${META.touchedAt}', touched_at}
-if meta.legacy or not meta.created then fields[#fields + 1] = '${META.createdAt}'; fields[#fields + 1] = meta.created or created_at end
+-- HDEL for what goes. A record in the other layout keeps its creation time under our name.
+local fields = {'${layout.own.touchedAt}', touched_at}
+if meta.other or not meta.created then fields[#fields + 1] = '${layout.own.createdAt}'; fields[#fields + 1] = meta.created or created_at end
 if user then
-  fields[#fields + 1] = '${META.userId}'; fields[#fields + 1] = user
-  fields[#fields + 1] = '${META.indexedUntil}'; fields[#fields + 1] = string.format('%d', until_)
+  fields[#fields + 1] = '${layout.own.userId}'; fields[#fields + 1] = user
+  fields[#fields + 1] = '${layout.own.indexedUntil}'; fields[#fields + 1] = string.format('%d', until_)
 end
 if nset <= 1000 then
   for i = pairs_from, unset_from - 1 do fields[#fields + 1] = ARGV[i] end
@@ -119,8 +92,8 @@ else
   batched('hset', key, ARGV, pairs_from, unset_from - 1)
 end
 if unset_from <= #ARGV then batched('hdel', key, ARGV, unset_from, #ARGV) end
-if stored and not user then redis.call('hdel', key, '${META.userId}', '${META.indexedUntil}') end
-if meta.legacy then drop_legacy(key) end
+if stored and not user then redis.call('hdel', key, '${layout.own.userId}', '${layout.own.indexedUntil}') end
+if meta.other then drop_other(key) end
 redis.call('pexpire', key, ttl_text)
 return {'saved', stored}
 `;
@@ -130,49 +103,35 @@ return {'saved', stored}
  * ARGV (after the deadline): touchedAt, ttl, now, indexed user, indexed until. Returns 0 (missing), 1 (touched) or the
  * owner whose index entry must be extended first.
  */
-const TOUCH = `${DEADLINE_CHECK}${INDEX_CHECK}${READ_META}
+const touch = (layout: Layout) => `${DEADLINE_CHECK}${INDEX_CHECK}${readMeta(layout)}
 local key = KEYS[1]
 local meta = read_meta(key)
 if not meta.created and redis.call('exists', key) == 0 then return 0 end
 local user = meta.stored
-local fields = {'${META.touchedAt}', ARGV[1]}
+local fields = {'${layout.own.touchedAt}', ARGV[1]}
 if user then
   local short, until_ = needs_index(user, user, meta.stored_until, ARGV[4], ARGV[5], tonumber(ARGV[3]), tonumber(ARGV[2]))
   if short then return user end
-  if ARGV[4] == user or meta.legacy then
-    fields[#fields + 1] = '${META.indexedUntil}'; fields[#fields + 1] = string.format('%d', until_)
+  if ARGV[4] == user or meta.other then
+    fields[#fields + 1] = '${layout.own.indexedUntil}'; fields[#fields + 1] = string.format('%d', until_)
   end
 end
--- A record in the old layout moves its metadata to the new fields.
-if meta.legacy then
-  if meta.created then fields[#fields + 1] = '${META.createdAt}'; fields[#fields + 1] = meta.created end
-  if user then fields[#fields + 1] = '${META.userId}'; fields[#fields + 1] = user end
+-- A record in the other layout moves its metadata to our fields.
+if meta.other then
+  if meta.created then fields[#fields + 1] = '${layout.own.createdAt}'; fields[#fields + 1] = meta.created end
+  if user then fields[#fields + 1] = '${layout.own.userId}'; fields[#fields + 1] = user end
 end
 redis.call('hset', key, unpack(fields))
-if meta.legacy then drop_legacy(key) end
+if meta.other then drop_other(key) end
 redis.call('pexpire', key, ARGV[2])
 return 1
 `;
 
-/** Deletes a record and returns its owner (either layout, as in READ_META), so the store can drop it from that user's index. */
-const DESTROY = `${DEADLINE_CHECK}
-local owner = redis.call('hmget', KEYS[1], '${LEGACY_META.userId}', '${META.userId}')
+/** Deletes a record and returns its owner (either layout, as in `readMeta`), so the store can drop it from that user's index. */
+const destroy = ({ own, other }: Layout) => `${DEADLINE_CHECK}
+local owner = redis.call('hmget', KEYS[1], '${other.userId}', '${own.userId}')
 redis.call('del', KEYS[1])
 return owner[1] or owner[2]
-`;
-
-/**
- * Indexes a session under a user (KEYS[1] is the user's sorted set). ARGV: session id, indexed
- * until, now. Scores only grow; entries whose score has passed belong to sessions that have
- * expired and are pruned; the set itself expires with its last entry.
- */
-const INDEX = `
-local key, id, until_, now = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-if tonumber(redis.call('zscore', key, id) or '0') < until_ then redis.call('zadd', key, ARGV[2], id) end
-redis.call('zremrangebyscore', key, '-inf', '(' .. ARGV[3])
-local last = redis.call('zrange', key, -1, -1, 'WITHSCORES')
-redis.call('pexpire', key, string.format('%d', tonumber(last[2]) - now + 1))
-return 1
 `;
 
 /** A script with its SHA1, run with EVALSHA and loaded with EVAL on NOSCRIPT. */
@@ -185,9 +144,21 @@ function script(lua: string): LuaScript {
   return { lua, sha: createHash('sha1').update(lua).digest('hex') };
 }
 
-export const SCRIPTS = {
-  save: script(SAVE),
-  touch: script(TOUCH),
-  destroy: script(DESTROY),
-  index: script(INDEX),
-};
+/** The scripts of a store, for the metadata layout it writes (built once per layout). */
+export interface RedisScripts {
+  readonly save: LuaScript;
+  readonly touch: LuaScript;
+  readonly destroy: LuaScript;
+  readonly index: LuaScript;
+}
+
+const built = new Map<RedisMetadataLayout, RedisScripts>();
+
+export function scriptsFor(name: RedisMetadataLayout): RedisScripts {
+  let scripts = built.get(name);
+  if (!scripts) {
+    const layout = layoutOf(name);
+    built.set(name, (scripts = { save: script(save(layout)), touch: script(touch(layout)), destroy: script(destroy(layout)), index: script(INDEX) }));
+  }
+  return scripts;
+}

@@ -7,8 +7,9 @@ import { createRedisClient, pipeliningDuplicate } from './redis-client';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
-import { DATA_PREFIX, OWNER_FIELDS, recordOfHash } from './redis-session.layout';
-import { indexMargin, type LuaScript, SCRIPTS } from './redis-session.scripts';
+import { DATA_PREFIX, layoutOf, ownerFields, recordOfHash } from './redis-session.layout';
+import { type LuaScript, type RedisScripts, scriptsFor } from './redis-session.scripts';
+import { indexMargin } from './redis-user-index.scripts';
 import { lockRedisKey } from './redis-user-lock';
 import { runScript } from './run-script';
 
@@ -42,11 +43,17 @@ export class RedisSessionStore extends BaseSessionStore {
   private readonly failFast: boolean;
   private readonly prefix: string;
   private readonly clock = new RedisClock(() => this.live());
+  /** The scripts of the metadata layout this store writes, and its owner fields in read order. */
+  private readonly scripts: RedisScripts;
+  private readonly owners: readonly string[];
 
   constructor(options: RedisSessionStoreOptions) {
     super();
     this.prefix = options.prefix ?? 'session:';
     if (/[{}]/.test(this.prefix)) throw new SessionOptionsError(`RedisSessionStore prefix "${this.prefix}" must not contain "{" or "}": they set the Cluster hash slot.`);
+    const layout = options.metadataLayout ?? 'compact';
+    this.owners = ownerFields(layoutOf(layout));
+    this.scripts = scriptsFor(layout);
     const { connection, cluster } = options;
     const resolved = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () => createRedisClient(options));
     const duplicate = resolved.owned || options.autoPipelining === false ? undefined : pipeliningDuplicate(resolved.client);
@@ -86,7 +93,7 @@ export class RedisSessionStore extends BaseSessionStore {
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
       args[SAVE_ARG.header] = `${head} ${Date.now()} ${mode} ${indexedUntil} ${pairs}`;
       // The second value: on 'extend' the owner to index first, otherwise the owner before this save.
-      const [outcome, previous] = (await this.run(SCRIPTS.save, key, args)) as SaveReply;
+      const [outcome, previous] = (await this.run(this.scripts.save, key, args)) as SaveReply;
       if (outcome === 'extend') {
         const indexed = await this.index(previous as string, id, write.ttl);
         args[SAVE_ARG.indexedUser] = indexed.user;
@@ -106,7 +113,7 @@ export class RedisSessionStore extends BaseSessionStore {
     const deadline = typeof pending === 'number' ? pending : await pending;
     let indexed: Indexed = { user: '', until: 0 };
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
-      const reply = await this.run(SCRIPTS.touch, key, [deadline, touchedAt, ttl, Date.now(), indexed.user, indexed.until]);
+      const reply = await this.run(this.scripts.touch, key, [deadline, touchedAt, ttl, Date.now(), indexed.user, indexed.until]);
       if (typeof reply !== 'string') return reply === 1;
       indexed = await this.index(reply, id, ttl);
     }
@@ -117,7 +124,7 @@ export class RedisSessionStore extends BaseSessionStore {
     const key = this.sessionKey(id);
     const pending = this.deadline();
     const deadline = typeof pending === 'number' ? pending : await pending;
-    const owner = await this.run(SCRIPTS.destroy, key, [deadline]);
+    const owner = await this.run(this.scripts.destroy, key, [deadline]);
     if (typeof owner === 'string') await this.live().zrem(this.userKey(owner), id);
   }
 
@@ -129,7 +136,7 @@ export class RedisSessionStore extends BaseSessionStore {
   override async findByUser(userId: string): Promise<string[]> {
     const key = this.userKey(userId);
     const ids = (await this.live().zrangebyscore(key, Date.now(), '+inf')).filter(isSessionId);
-    const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), ...OWNER_FIELDS)).find((owner) => owner !== null)));
+    const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), ...this.owners)).find((owner) => owner !== null)));
     const stale = ids.filter((_, i) => owners[i] !== userId);
     if (stale.length > 0) await this.live().zrem(key, ...stale);
     return ids.filter((_, i) => owners[i] === userId);
@@ -161,7 +168,7 @@ export class RedisSessionStore extends BaseSessionStore {
   private async index(user: string, id: string, ttl: number): Promise<Indexed> {
     const now = Date.now();
     const until = Math.ceil(now + ttl + indexMargin(ttl) + ttl / 2);
-    await this.run(SCRIPTS.index, this.userKey(user), [id, until, now]);
+    await this.run(this.scripts.index, this.userKey(user), [id, until, now]);
     return { user, until };
   }
 
