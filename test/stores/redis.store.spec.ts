@@ -82,6 +82,15 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     expect(await h.raw.exists(index)).toBe(0);
   });
 
+  it('takes a session out of the index of an empty-string owner when the owner changes', async () => {
+    const id = newId();
+    const index = `${h.prefix}user:{}`;
+    await h.store.save(id, write({ uid: '' }, { create: true, userId: '' }));
+    expect(await h.raw.zscore(index, id)).not.toBeNull();
+    await h.store.save(id, write({ uid: 'someone' }, { userId: `someone-${id.slice(0, 8)}` }));
+    expect(await h.raw.zscore(index, id)).toBeNull();
+  });
+
   it('drops from the index sessions that vanished or changed owner, and never lists them', async () => {
     const [gone, moved, stolen, kept] = [newId(), newId(), newId(), newId()];
     const user = `u-${newId().slice(0, 8)}`;

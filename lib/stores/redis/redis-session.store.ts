@@ -101,7 +101,7 @@ export class RedisSessionStore extends BaseSessionStore {
         continue;
       }
       const owner = outcome === 'saved' && mode === 'keep' ? previous : outcome === 'saved' ? write.userId : null;
-      if (previous && previous !== owner) await this.live().zrem(this.userKey(previous), id);
+      if (typeof previous === 'string' && previous !== owner) await this.live().zrem(this.userKey(previous), id);
       return outcome;
     }
     throw new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing');
