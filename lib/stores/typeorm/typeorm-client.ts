@@ -4,6 +4,7 @@ import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.err
 import { DEFAULT_STORE_TIMEOUT } from '../shared/store-timeout';
 import { CreateSessionTable1767225600000 } from './create-session-table.migration';
 import { guardPgPools } from './pg-pool-guard';
+import { PgPreparedStatements, queryThroughTypeOrm, type StatementResult } from './pg-prepared-statements';
 import { SessionSql, sessionSql } from './session-sql';
 import { classifySqlError, SqlBounds, sqlBounds } from './session-sql-bounds';
 import { checkDatabaseType, checkTableName, SessionDatabaseType } from './session-table';
@@ -11,11 +12,7 @@ import type { DataSourceLike, QueryRunnerLike } from './typeorm-like.types';
 
 const STORE = 'TypeOrmSessionStore';
 
-/** What one statement gives back: its rows, and how many rows it changed. */
-export interface StatementResult {
-  records: any[];
-  affected: number;
-}
+export type { StatementResult } from './pg-prepared-statements';
 
 /**
  * The store's way to its table through the DataSource: the database type, the table's SQL in
@@ -32,13 +29,17 @@ export class TypeOrmSessionClient {
   private bounds: SqlBounds;
   private poolsGuarded = false;
   private mariaDbServer: boolean;
+  private readonly prepared?: PgPreparedStatements;
 
   constructor(
     readonly dataSource: DataSourceLike,
     tableName: string,
     private readonly logger: Logger,
+    /** Run the fixed statements prepared (PostgreSQL only; see {@link PgPreparedStatements}). */
+    preparedStatements = true,
   ) {
     this.type = checkDatabaseType(dataSource.options.type);
+    this.prepared = preparedStatements && this.type === 'postgres' ? new PgPreparedStatements() : undefined;
     this.tableName = checkTableName(tableName);
     const table = this.tableName
       .split('.')
@@ -101,8 +102,7 @@ export class TypeOrmSessionClient {
         await runner.connect();
         const left = Math.ceil(deadline - Date.now());
         if (left <= 0) throw new SessionStoreTimeoutError(STORE, this.currentTimeout);
-        const result = await runner.query(sql, [...params, String(left)], true);
-        return { records: result.records ?? [], affected: result.affected ?? 0 };
+        return await this.statement(runner, sql, [...params, String(left)]);
       } finally {
         await runner.release();
       }
@@ -143,8 +143,7 @@ export class TypeOrmSessionClient {
       this.guardPools();
       const runner = this.dataSource.createQueryRunner();
       try {
-        const result = await runner.query(sql, params, true);
-        return { records: result.records ?? [], affected: result.affected ?? 0 };
+        return await this.statement(runner, sql, params);
       } finally {
         await runner.release();
       }
@@ -162,6 +161,11 @@ export class TypeOrmSessionClient {
       if (failure === 'timeout') throw Object.assign(new SessionStoreTimeoutError(STORE, this.currentTimeout), { cause: error });
       throw error;
     }
+  }
+
+  /** One statement on a runner: prepared where it can be, else through TypeORM. */
+  private statement(runner: QueryRunnerLike, sql: string, params: unknown[]): Promise<StatementResult> {
+    return this.prepared ? this.prepared.query(runner, sql, params) : queryThroughTypeOrm(runner, sql, params);
   }
 
   /** See {@link guardPgPools}; once, as soon as the pools exist. */

@@ -8,7 +8,7 @@
 export interface QueryRunnerLike {
   readonly isTransactionActive: boolean;
   /** The DataSource the runner belongs to (the migration reads its `type`). */
-  readonly connection: { readonly driver: { readonly options: { readonly type: string } } };
+  readonly connection: { readonly driver: { readonly options: { readonly type: string } }; readonly logger?: TypeOrmLoggerLike };
   /** Takes a connection from the pool (`query` does it too, on first use). */
   connect(): Promise<unknown>;
   query(query: string, parameters?: unknown[], useStructuredResult?: boolean): Promise<any>;
@@ -18,6 +18,12 @@ export interface QueryRunnerLike {
   release(): Promise<void>;
   createTable(table: any, ifNotExist?: boolean): Promise<void>;
   dropTable(table: string, ifExist?: boolean): Promise<void>;
+}
+
+/** The DataSource's logger (its `logging` option decides what it prints). */
+export interface TypeOrmLoggerLike {
+  logQuery(query: string, parameters?: unknown[], runner?: unknown): unknown;
+  logQueryError(error: string | Error, query: string, parameters?: unknown[], runner?: unknown): unknown;
 }
 
 /** An initialized TypeORM `DataSource` (postgres, mysql, mariadb or better-sqlite3). */

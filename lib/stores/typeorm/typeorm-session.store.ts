@@ -70,7 +70,10 @@ export class TypeOrmSessionStore extends BaseSessionStore {
     if (!Number.isInteger(cleanupInterval) || cleanupInterval < 0 || cleanupInterval > 2 ** 31 - 1) {
       throw new SessionOptionsError('cleanupInterval must be an integer from 0 (off) to 2147483647 milliseconds');
     }
-    this.db = new TypeOrmSessionClient(dataSource, options.tableName ?? DEFAULT_SESSION_TABLE, this.logger);
+    this.db = new TypeOrmSessionClient(dataSource, options.tableName ?? DEFAULT_SESSION_TABLE, this.logger, options.preparedStatements ?? true);
+    if (options.preparedStatements !== undefined && (typeof options.preparedStatements !== 'boolean' || (options.preparedStatements && this.db.type !== 'postgres'))) {
+      throw new SessionOptionsError(`preparedStatements is a PostgreSQL option (true or false); this DataSource is ${this.db.type}. Leave it out.`);
+    }
     this.batchSize = cleanupBatchSize;
     if (this.db.type === 'better-sqlite3') this.sqlite = new SqliteSessionWriter(dataSource, this.db.sql);
     this.sql = new SqlSessionWriter(this.db);

@@ -18,8 +18,9 @@ export interface TypeOrmHarness extends StoreHarness {
 
 type StoreOptions = Omit<TypeOrmSessionStoreOptions, 'dataSource' | 'tableName'>;
 
-export function openPostgres(options: StoreOptions = {}): Promise<TypeOrmHarness> {
-  return open({ type: 'postgres', host: '127.0.0.1', port: 5432, username: 'postgres', database: 'test' }, options);
+/** `pool`: pg's pool options (`{ max: 1 }` keeps every statement on one connection). */
+export function openPostgres(options: StoreOptions = {}, pool?: Record<string, unknown>): Promise<TypeOrmHarness> {
+  return open({ type: 'postgres', host: '127.0.0.1', port: 5432, username: 'postgres', database: 'test', extra: pool }, options);
 }
 
 export function openMariaDb(options: StoreOptions = {}): Promise<TypeOrmHarness> {

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { QueryRunnerLike } from './typeorm-like.types';
+
+/** What one statement gives back: its rows, and how many rows it changed. */
+export interface StatementResult {
+  records: any[];
+  affected: number;
+}
+
+/** The part of a pg client (TypeORM's PostgreSQL connection) this uses, typed here so `pg` stays optional. */
+interface PgClientLike {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows?: any[]; rowCount?: number | null }>;
+}
+
+/** PostgreSQL's "cached plan must not change result type", after the table changed under a prepared statement. */
+const STALE_PLAN = '0A000';
+
+/**
+ * Runs the store's statements on PostgreSQL as named prepared statements: parsed and planned once
+ * per connection, not on every call. Why: the one-statement merge of a save took PostgreSQL longer
+ * to plan than to run (EXPLAIN ANALYZE: 0.17 ms planning, 0.14 ms execution), and prepared it
+ * costs PostgreSQL about half the CPU per save. Each SQL text has one name, derived from the text,
+ * and a table has a handful of texts, so a connection holds a handful of statements.
+ *
+ * The statement goes to the pg client TypeORM holds for the query runner (`runner.connect()`),
+ * and to the DataSource's logger as TypeORM's own queries do (its subscribers' `beforeQuery` and
+ * `afterQuery` do not see it). A text PostgreSQL refuses to run prepared (a plan cached
+ * before a migration changed the table) runs unprepared from then on, through TypeORM.
+ */
+export class PgPreparedStatements {
+  private readonly names = new Map<string, string>();
+  private readonly unprepared = new Set<string>();
+
+  async query(runner: QueryRunnerLike, sql: string, params: unknown[]): Promise<StatementResult> {
+    if (this.unprepared.has(sql)) return queryThroughTypeOrm(runner, sql, params);
+    const client = (await runner.connect()) as PgClientLike;
+    const logger = runner.connection.logger;
+    logger?.logQuery(sql, params, runner);
+    try {
+      const raw = await client.query({ name: this.nameOf(sql), text: sql, values: params });
+      return { records: raw.rows ?? [], affected: raw.rowCount ?? 0 };
+    } catch (error) {
+      // The statement failed before it ran: running it again unprepared writes nothing twice.
+      if ((error as { code?: unknown } | undefined)?.code !== STALE_PLAN) {
+        logger?.logQueryError(error as Error, sql, params, runner);
+        throw error;
+      }
+      this.unprepared.add(sql);
+      return queryThroughTypeOrm(runner, sql, params);
+    }
+  }
+
+  private nameOf(sql: string): string {
+    let name = this.names.get(sql);
+    if (!name) this.names.set(sql, (name = `nest_session_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`));
+    return name;
+  }
+}
+
+/** One statement through TypeORM's query runner. */
+export async function queryThroughTypeOrm(runner: QueryRunnerLike, sql: string, params: unknown[]): Promise<StatementResult> {
+  const result = await runner.query(sql, params, true);
+  return { records: result.records ?? [], affected: result.affected ?? 0 };
+}

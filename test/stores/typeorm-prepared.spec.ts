@@ -1,0 +1,84 @@
+import { SessionOptionsError } from '../../lib/errors';
+import { TypeOrmSessionStore } from '../../lib/stores/typeorm';
+import { describeWith } from '../setup/services';
+import { openPostgres, openSqlite, type TypeOrmHarness } from './harnesses/typeorm.harness';
+import { newId, write } from './store-contract';
+
+const TTL = 60_000;
+
+/** The store's prepared statements on the one pooled connection (`pool: { max: 1 }`). */
+async function prepared(h: TypeOrmHarness): Promise<{ name: string; statement: string }[]> {
+  return h.dataSource.query("SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'nest\\_session\\_%' ORDER BY name");
+}
+
+/** A login, reads, a write and a touch of one session. */
+async function useOneSession(h: TypeOrmHarness): Promise<string> {
+  const id = newId();
+  expect(await h.store.save(id, write({ user: 'alice' }, { create: true, ttl: TTL }))).toBe('saved');
+  expect(await h.store.get(id)).toMatchObject({ data: { user: 'alice' } });
+  expect(await h.store.save(id, write({ n: 1 }, { ttl: TTL }))).toBe('saved');
+  expect(await h.store.touch(id, Date.now(), TTL)).toBe(true);
+  expect(await h.store.get(id)).toMatchObject({ data: { user: 'alice', n: 1 } });
+  return id;
+}
+
+describeWith(['postgres'])('typeorm store on PostgreSQL: prepared statements', () => {
+  it('runs its statements prepared: one per SQL text on a connection, none added by later calls', async () => {
+    const h = await openPostgres({}, { max: 1 });
+    try {
+      await h.store.start({ timeout: 2000 });
+      await useOneSession(h);
+      const first = await prepared(h);
+      // The insert of a login, the read, the merge of a write, the touch (and the startup check).
+      expect(first.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(first.map((row) => row.statement)).size).toBe(first.length);
+      expect(first.every((row) => row.statement.includes(h.tableName))).toBe(true);
+      await useOneSession(h);
+      expect(await prepared(h)).toEqual(first);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('with preparedStatements: false, prepares nothing and stores the same', async () => {
+    const h = await openPostgres({ preparedStatements: false }, { max: 1 });
+    try {
+      await h.store.start({ timeout: 2000 });
+      await useOneSession(h);
+      expect(await prepared(h)).toEqual([]);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('keeps answering when a migration changes the table under a prepared statement', async () => {
+    const h = await openPostgres({}, { max: 1 });
+    try {
+      await h.store.start({ timeout: 2000 });
+      const id = await useOneSession(h);
+      // The prepared read's result type changes: PostgreSQL refuses that statement from now on
+      // ("cached plan must not change result type"); the store runs it unprepared instead.
+      await h.dataSource.query(`ALTER TABLE ${h.dataSource.driver.escape(h.tableName)} ALTER COLUMN created_at TYPE numeric`);
+      const record = await h.store.get(id);
+      expect(record).toMatchObject({ data: { user: 'alice', n: 1 } });
+      expect(typeof record?.createdAt).toBe('number');
+      expect(await h.store.save(id, write({ n: 2 }, { ttl: TTL }))).toBe('saved');
+      expect(await h.store.get(id)).toMatchObject({ data: { user: 'alice', n: 2 } });
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
+
+describe('typeorm store: preparedStatements on another database (SQLite)', () => {
+  it('refuses preparedStatements: true at construction, and takes false', async () => {
+    const h = await openSqlite();
+    try {
+      expect(() => new TypeOrmSessionStore({ dataSource: h.dataSource, tableName: h.tableName, preparedStatements: true })).toThrow(SessionOptionsError);
+      expect(() => new TypeOrmSessionStore({ dataSource: h.dataSource, tableName: h.tableName, preparedStatements: true })).toThrow(/PostgreSQL option/);
+      await new TypeOrmSessionStore({ dataSource: h.dataSource, tableName: h.tableName, preparedStatements: false, cleanupInterval: 0 }).close();
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
