@@ -29,6 +29,7 @@ const { runScale } = require('./scale');
 const { runMemory } = require('./memory');
 const { Guard } = require('./cpu');
 const { writeReports } = require('./report');
+const { createSessionTable } = require('./session-table');
 
 const env = process.env;
 const QUICK = env.BENCH_QUICK === '1';
@@ -125,18 +126,6 @@ function missingReason(contender, services) {
   if (contender.backend === 'redis' && !services.redis) return services.errors.redis;
   if (contender.backend === 'postgres' && !services.pg) return services.errors.postgres;
   return null;
-}
-
-/** The store's table, created by the store's own migration (dropped first: the bench owns it). */
-async function createSessionTable(dataSource) {
-  const CreateSessionTable = findExport('CreateSessionTable1767225600000').value;
-  await dataSource.query(`DROP TABLE IF EXISTS ${config.PG_TABLE}`);
-  const runner = dataSource.createQueryRunner();
-  try {
-    await new CreateSessionTable(config.PG_TABLE).up(runner);
-  } finally {
-    await runner.release();
-  }
 }
 
 /** Our processes, for telling our CPU time from other work's: runner, contender(s), Redis, the contenders' PostgreSQL backends. */

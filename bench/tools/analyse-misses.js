@@ -9,10 +9,12 @@
  * CPU-profiles nest-session and the contender it is held against under the same scenario, and
  * writes bench/results/analysis/<stack>/: one text file per profile (tools/profile.js' summary)
  * and README.md with, per miss, the CPU per request by package side by side and the nest-session
- * functions that take the most time.
+ * functions that take the most time; the profiles themselves go, gzipped, to
+ * bench/results/profiles/<stack>/ (flame graphs).
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const zlib = require('node:zlib');
 const { stack } = require('../stack');
 const { targetChecks } = require('../report');
 const { profileContender, format } = require('./profile');
@@ -21,6 +23,19 @@ const seconds = Number(process.argv[2] || 6);
 /** This stack's results (BENCH_RESULTS_DIR as bench/run.js sets it for the stack, else results/<stack>). */
 const stackResults = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(__dirname, '..', 'results', stack.name);
 const out = path.join(path.dirname(stackResults), 'analysis', stack.name);
+
+/** Where the profiles of a stack's misses are kept: gzipped, a few tens of KB each. */
+const profilesDir = path.join(path.dirname(stackResults), 'profiles', stack.name);
+
+/**
+ * Keeps a profile as `<name>.cpuprofile.gz` in {@link profilesDir}, for a flame graph: gunzip it,
+ * then load it in Chrome DevTools (Performance, "Load profile") or drop it on speedscope.app.
+ */
+function keepProfile(file, name) {
+  fs.mkdirSync(profilesDir, { recursive: true });
+  fs.writeFileSync(path.join(profilesDir, `${name}.cpuprofile.gz`), zlib.gzipSync(fs.readFileSync(file), { level: 9 }));
+  fs.rmSync(file, { force: true });
+}
 
 const f1 = (v) => (v === null || v === undefined ? '–' : v.toFixed(1));
 
@@ -48,7 +63,7 @@ async function main() {
   const lines = [
     `# Where the time goes: missed targets on NestJS ${report.machine.serverNest ?? report.machine.nest} + Node ${String(report.machine.serverNode ?? report.machine.node).replace(/^v/, '')}`,
     '',
-    `From the run of ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC (\`results/${stack.name}/results.md\`). Each missed target's two contenders were CPU-profiled under the same scenario, one after the other (the inspector's sampling profiler at 100 µs over the measured window only; 50 connections, 2 s warm-up, ${seconds} s measured; \`bench/tools/analyse-misses.js\`). Each column is the process' own CPU time per request in that window, split by the profile's samples (profiler overhead included, so compare the columns with each other rather than with the run's CPU column). The full summaries (top functions, nest-session's functions with their callees) are in the .txt files beside this one.`,
+    `From the run of ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC (\`results/${stack.name}/results.md\`). Each missed target's two contenders were CPU-profiled under the same scenario, one after the other (the inspector's sampling profiler at 100 µs over the measured window only; 50 connections, 2 s warm-up, ${seconds} s measured; \`bench/tools/analyse-misses.js\`). Each column is the process' own CPU time per request in that window, split by the profile's samples (profiler overhead included, so compare the columns with each other rather than with the run's CPU column). The full summaries (top functions, nest-session's functions with their callees) are in the .txt files beside this one, and the profiles themselves, for flame graphs, in \`results/profiles/${stack.name}/\` (gunzip, then Chrome DevTools or speedscope).`,
     '',
   ];
   if (misses.length === 0) lines.push('No target was missed.');
@@ -59,7 +74,7 @@ async function main() {
       console.log(`profiling ${key}`);
       const result = await profileContender(id, scenario, seconds);
       fs.writeFileSync(path.join(out, `${id.replace(/\//g, '_')}_${scenario}.txt`), format(result));
-      fs.rmSync(result.file, { force: true });
+      keepProfile(result.file, `${id.replace(/\//g, '_')}_${scenario}`);
       cache.set(key, result);
     }
     return cache.get(key);

@@ -16,7 +16,8 @@ import { sessionDataSource } from './fleet/store-spec';
  * whole process's CPU from /proc, which adds network and protocol work), PostgreSQL statements
  * and backend CPU per operation. The capacity model in docs/operations.md is built from these figures.
  */
-const OPS = 4000;
+/** Operations per measurement; `CAPACITY_OPS` raises it for the figures of docs/operations.md (CPU from /proc has 10 ms ticks). */
+const OPS = Number(process.env.CAPACITY_OPS ?? 4000);
 const CONCURRENCY = 32;
 const TTL = 31 * 24 * 3600 * 1000;
 /**
@@ -164,14 +165,8 @@ describeWithPostgresBinaries()('Capacity: PostgreSQL cost per session operation'
     console.log(
       `PostgreSQL cost per operation (${n} ops, ${CONCURRENCY} concurrent, fsync off):\n${costs.map((c) => `  ${c.op}: ${c.statements.toFixed(2)} statements, ${c.serverUs.toFixed(0)} µs backend CPU → ${Math.round(1e6 / c.serverUs)} ops/s per core; measured ${c.opsPerSecond} ops/s here`).join('\n')}`,
     );
-    const [login, read, save, touch] = costs;
-    expect(read.statements).toBeCloseTo(1, 1);
-    // Writes run in a transaction bounded by the store (BEGIN + SET LOCAL lock/statement timeouts in
-    // one round trip, the statement, COMMIT only before the deadline), so that a write that timed
-    // out has written nothing: three statements for a touch or a create.
-    expect(touch.statements).toBeLessThanOrEqual(3);
-    expect(login.statements).toBeLessThanOrEqual(3);
-    // A write is a read-modify-write under a row lock: BEGIN, SELECT ... FOR UPDATE, UPDATE, COMMIT.
-    expect(save.statements).toBeLessThanOrEqual(5);
+    // One statement each on PostgreSQL: the read; the create as one INSERT; the merge of a write
+    // and the touch as one UPDATE each, whose lock waits are bounded inside the statement.
+    for (const cost of costs) expect(cost.statements, cost.op).toBe(1);
   }, 120000);
 });
