@@ -5,7 +5,7 @@ import type { RedisClientLike } from './redis-client.types';
  * The slowest `TIME` round trip whose offset is kept, in ms: its error (at most half of it) stays
  * well inside the 500 ms by which the module's outer bound outlasts a script's deadline.
  */
-export const MAX_SAMPLE_ROUND_TRIP = 400;
+const MAX_SAMPLE_ROUND_TRIP = 400;
 
 /**
  * Redis's clock as seen from this process. Scripts that write a session refuse to run after a
