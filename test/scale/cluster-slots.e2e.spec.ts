@@ -11,7 +11,7 @@ import { ScaleController } from './fleet/scale.controller';
 /**
  * How sessions spread over a real 3-master Cluster. A session lives in `<prefix>{<id>}`, so its
  * slot is the CRC16 of the id alone; ids are 32 random bytes in base64url (256 bits, as the
- * library issues them), so they spread evenly. The user index (`<prefix>user:{<user>}`) is
+ * library issues them), so they spread evenly. The user index (`<prefix>users:{<n>}`) is
  * another key in another slot, and the store never puts the two in one command.
  */
 const SAMPLE = 100_000;

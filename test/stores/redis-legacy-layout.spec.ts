@@ -1,5 +1,5 @@
 import { describeWith } from '../setup/services';
-import { openRedisStandalone, type RedisHarness } from './harnesses/redis.harness';
+import { openRedisStandalone, userIndexEntry, type RedisHarness } from './harnesses/redis.harness';
 import { newId, write } from './store-contract';
 
 const TTL = 60_000;
@@ -56,7 +56,9 @@ describeWith(['redis'])('redis store: records of the earlier layout (0.1)', () =
     const touched = await h.raw.hgetall(key);
     expect(touched).toMatchObject({ c: '1000', t: '5000', u: owner });
     expect(Object.keys(touched).filter((field) => field.startsWith('meta:'))).toEqual([]);
-    expect(Number(await h.raw.zscore(indexKey(owner), id))).toBe(Number(touched.h));
+    // The extended entry is written where this version indexes: the user's shared bucket.
+    const { key: bucket, member } = userIndexEntry(h.prefix, owner, id);
+    expect(Number(await h.raw.zscore(bucket, member))).toBe(Number(touched.h));
     expect(await h.store.findByUser(owner)).toEqual([id]);
   });
 

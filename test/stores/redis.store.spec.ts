@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { SessionOptionsError } from '../../lib';
 import { RedisSessionStore } from '../../lib/stores/redis';
 import { describeWith } from '../setup/services';
-import { keysUnder, openRedisStandalone, type RedisHarness } from './harnesses/redis.harness';
+import { indexedIds, keysUnder, openRedisStandalone, testPrefix, userIndexEntry, type RedisHarness } from './harnesses/redis.harness';
 import { newId, runStoreContract, write } from './store-contract';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,36 +59,89 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     expect(await h.raw.pttl(key)).toBeGreaterThan(88000);
   });
 
-  it('indexes a user in the sorted set <prefix>user:{<user>}, with braces escaped', async () => {
+  it('indexes a user in a shared bucket <prefix>users:{<n>}: one entry, the tag then the id, of at most 64 bytes', async () => {
     const id = newId();
-    const suffix = newId().slice(0, 6);
-    const user = `a{b}%c-${suffix}`;
+    const user = `a{b}%c-${newId().slice(0, 6)}`;
     await h.store.save(id, write({ uid: user }, { create: true, userId: user, ttl: 60000 }));
-    const index = `${h.prefix}user:{a%7Bb%7D%25c-${suffix}}`;
-    expect(await h.raw.zscore(index, id)).not.toBeNull();
-    expect(await h.raw.pttl(index)).toBeGreaterThan(60000);
+    const { key, member } = userIndexEntry(h.prefix, user, id);
+    expect(member.length).toBeLessThanOrEqual(64);
+    expect(Number(await h.raw.zscore(key, member))).toBeGreaterThan(Date.now() + 60000);
+    expect(await h.raw.pttl(key)).toBeGreaterThan(60000);
+    // Compact as Redis stores it: a listpack, not a skiplist.
+    expect(await h.raw.object('ENCODING', key)).toBe('listpack');
     expect(await h.raw.hget(`${h.prefix}{${id}}`, 'u')).toBe(user);
+    expect((await keysUnder(h.raw, h.prefix)).filter((name) => name.includes('user:'))).toEqual([]);
     expect(await h.store.findByUser(user)).toEqual([id]);
   });
 
-  it('gives a user index an expiry at most ttl / 2 + 1 min past its session, and drops it with its last session', async () => {
-    const [id, user, ttl] = [newId(), `u-${newId().slice(0, 8)}`, 3_600_000];
-    await h.store.save(id, write({ uid: user }, { create: true, userId: user, ttl }));
-    const index = `${h.prefix}user:{${user}}`;
-    const [session, indexTtl] = [await h.raw.pttl(`${h.prefix}{${id}}`), await h.raw.pttl(index)];
-    expect(indexTtl - session).toBeGreaterThanOrEqual(60_000);
-    expect(indexTtl - session).toBeLessThanOrEqual(ttl / 2 + 60_000 + 1000);
+  it("with metadataLayout '0.1', indexes a user in 0.1's sorted set <prefix>user:{<user>}, with braces escaped", async () => {
+    const store = new RedisSessionStore({ client: h.raw as Redis, prefix: h.prefix, metadataLayout: '0.1', autoPipelining: false });
+    const id = newId();
+    const suffix = newId().slice(0, 6);
+    const user = `a{b}%c-${suffix}`;
+    await store.save(id, write({ uid: user }, { create: true, userId: user, ttl: 60000 }));
+    const index = `${h.prefix}user:{a%7Bb%7D%25c-${suffix}}`;
+    expect(await h.raw.zscore(index, id)).not.toBeNull();
+    expect(await h.raw.pttl(index)).toBeGreaterThan(60000);
+    expect(await h.raw.hget(`${h.prefix}{${id}}`, 'meta:userId')).toBe(user);
+    expect(await indexedIds(h.raw, h.prefix, user)).toEqual([]);
+    // Either layout finds what the other indexed.
+    expect(await store.findByUser(user)).toEqual([id]);
+    expect(await h.store.findByUser(user)).toEqual([id]);
     await h.store.destroy(id);
     expect(await h.raw.exists(index)).toBe(0);
   });
 
+  it('keeps apart the sessions of users whose entries share a bucket, and of users whose tags are the same', async () => {
+    const user = `u-${newId().slice(0, 8)}`;
+    const { key } = userIndexEntry(h.prefix, user);
+    let neighbour = '';
+    for (let i = 0; userIndexEntry(h.prefix, neighbour).key !== key || !neighbour; i++) neighbour = `n-${i}-${user}`;
+    const [mine, theirs, forged] = [newId(), newId(), newId()];
+    await h.store.save(mine, write({ uid: user }, { create: true, userId: user }));
+    await h.store.save(theirs, write({ uid: neighbour }, { create: true, userId: neighbour }));
+    // An entry under this user's tag for a session someone else owns: what a tag collision would leave.
+    await h.store.save(forged, write({ uid: neighbour }, { create: true, userId: neighbour }));
+    await h.raw.zadd(key, Date.now() + 600_000, userIndexEntry(h.prefix, user, forged).member);
+    expect(await h.store.findByUser(user)).toEqual([mine]);
+    expect((await h.store.findByUser(neighbour)).sort()).toEqual([theirs, forged].sort());
+    // The forged entry was dropped as stale; the neighbour's entries stay.
+    expect((await indexedIds(h.raw, h.prefix, user)).sort()).toEqual([mine]);
+    expect((await indexedIds(h.raw, h.prefix, neighbour)).sort()).toEqual([theirs, forged].sort());
+  });
+
+  it('gives a bucket an expiry at most ttl / 2 + 1 min past its longest session, and drops it with its last entry', async () => {
+    const prefix = testPrefix();
+    const store = new RedisSessionStore({ client: h.raw as Redis, prefix, autoPipelining: false });
+    const [id, user, ttl] = [newId(), `u-${newId().slice(0, 8)}`, 3_600_000];
+    await store.save(id, write({ uid: user }, { create: true, userId: user, ttl }));
+    const { key, member } = userIndexEntry(prefix, user, id);
+    expect(await h.raw.zrange(key, 0, -1)).toEqual([member]);
+    const [session, indexTtl] = [await h.raw.pttl(`${prefix}{${id}}`), await h.raw.pttl(key)];
+    expect(indexTtl - session).toBeGreaterThanOrEqual(60_000);
+    expect(indexTtl - session).toBeLessThanOrEqual(ttl / 2 + 60_000 + 1000);
+    await store.destroy(id);
+    expect(await h.raw.exists(key)).toBe(0);
+  });
+
+  it('prunes the dead entries of every user in a bucket when it indexes a session there', async () => {
+    const user = `u-${newId().slice(0, 8)}`;
+    const { key, member: tag } = userIndexEntry(h.prefix, user);
+    const dead = Array.from({ length: 3 }, () => `${tag.slice(0, 10)}x${newId()}`);
+    for (const entry of dead) await h.raw.zadd(key, Date.now() - 1000, entry);
+    await h.store.save(newId(), write({ uid: user }, { create: true, userId: user }));
+    const entries = await h.raw.zrange(key, 0, -1);
+    expect(entries.filter((entry) => dead.includes(entry))).toEqual([]);
+    expect(entries.filter((entry) => entry.startsWith(tag))).toHaveLength(1);
+  });
+
   it('takes a session out of the index of an empty-string owner when the owner changes', async () => {
     const id = newId();
-    const index = `${h.prefix}user:{}`;
+    const { key, member } = userIndexEntry(h.prefix, '', id);
     await h.store.save(id, write({ uid: '' }, { create: true, userId: '' }));
-    expect(await h.raw.zscore(index, id)).not.toBeNull();
+    expect(await h.raw.zscore(key, member)).not.toBeNull();
     await h.store.save(id, write({ uid: 'someone' }, { userId: `someone-${id.slice(0, 8)}` }));
-    expect(await h.raw.zscore(index, id)).toBeNull();
+    expect(await h.raw.zscore(key, member)).toBeNull();
   });
 
   it('drops from the index sessions that vanished or changed owner, and never lists them', async () => {
@@ -100,7 +153,7 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     // An owner change whose removal from the old index failed (the two keys are in different slots).
     await h.raw.hset(`${h.prefix}{${stolen}}`, 'u', 'someone-else');
     expect(await h.store.findByUser(user)).toEqual([kept]);
-    expect(await h.raw.zrange(`${h.prefix}user:{${user}}`, 0, -1)).toEqual([kept]);
+    expect(await indexedIds(h.raw, h.prefix, user)).toEqual([kept]);
     expect(await h.store.findByUser(`other-${user}`)).toEqual([moved]);
   });
 
@@ -114,7 +167,9 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
       expect(await h.store.touch(id, Date.now(), 1000)).toBe(true);
     }
     expect(await h.store.findByUser(user)).toEqual([id]);
-    expect(await h.raw.pttl(`${h.prefix}user:{${user}}`)).toBeGreaterThan(1000);
+    const { key, member } = userIndexEntry(h.prefix, user, id);
+    expect(Number(await h.raw.zscore(key, member))).toBeGreaterThan(Date.now() + 1000);
+    expect(await h.raw.pttl(key)).toBeGreaterThan(1000);
   });
 
   it('refuses a prefix with braces and needs exactly one way to reach Redis', () => {

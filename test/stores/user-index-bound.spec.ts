@@ -6,7 +6,7 @@ import { describeWith, type ServiceName } from '../setup/services';
 import { openFileStore } from './harnesses/file.harness';
 import { openMemcached } from './harnesses/memcached.harness';
 import { openMongo } from './harnesses/mongo.harness';
-import { openRedisStandalone } from './harnesses/redis.harness';
+import { indexedIds, openRedisStandalone } from './harnesses/redis.harness';
 import { openMariaDb, openPostgres, openSqlite } from './harnesses/typeorm.harness';
 import { newId, write } from './store-contract';
 
@@ -52,7 +52,7 @@ const TARGETS: Target[] = [
     services: ['redis'],
     open: async () => {
       const harness = await openRedisStandalone();
-      return { store: harness.store, indexed: (user) => harness.raw.zcard(`${harness.prefix}user:{${user}}`), cleanup: harness.cleanup };
+      return { store: harness.store, indexed: async (user) => (await indexedIds(harness.raw, harness.prefix, user)).length, cleanup: harness.cleanup };
     },
   },
   {

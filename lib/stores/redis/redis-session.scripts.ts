@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { type LuaScript, luaScript as script } from './lua-script';
 import { layoutOf, readMeta, type Layout, type RedisMetadataLayout } from './redis-session.layout';
-import { INDEX, INDEX_CHECK } from './redis-user-index.scripts';
+import { INDEX_CHECK } from './redis-user-index.scripts';
 
 /**
  * Lua scripts of {@link RedisSessionStore}. Each touches exactly one key (`KEYS[1]`), so it runs on
@@ -134,22 +134,11 @@ redis.call('del', KEYS[1])
 return owner[1] or owner[2]
 `;
 
-/** A script with its SHA1, run with EVALSHA and loaded with EVAL on NOSCRIPT. */
-export interface LuaScript {
-  readonly lua: string;
-  readonly sha: string;
-}
-
-function script(lua: string): LuaScript {
-  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
-}
-
 /** The scripts of a store, for the metadata layout it writes (built once per layout). */
 export interface RedisScripts {
   readonly save: LuaScript;
   readonly touch: LuaScript;
   readonly destroy: LuaScript;
-  readonly index: LuaScript;
 }
 
 const built = new Map<RedisMetadataLayout, RedisScripts>();
@@ -158,7 +147,7 @@ export function scriptsFor(name: RedisMetadataLayout): RedisScripts {
   let scripts = built.get(name);
   if (!scripts) {
     const layout = layoutOf(name);
-    built.set(name, (scripts = { save: script(save(layout)), touch: script(touch(layout)), destroy: script(destroy(layout)), index: script(INDEX) }));
+    built.set(name, (scripts = { save: script(save(layout)), touch: script(touch(layout)), destroy: script(destroy(layout)) }));
   }
   return scripts;
 }

@@ -7,9 +7,10 @@ import { createRedisClient, pipeliningDuplicate } from './redis-client';
 import type { RedisClientLike } from './redis-client.types';
 import { RedisClock } from './redis-clock';
 import type { RedisSessionStoreOptions } from './redis-session.options';
+import type { LuaScript } from './lua-script';
 import { DATA_PREFIX, layoutOf, ownerFields, recordOfHash } from './redis-session.layout';
-import { type LuaScript, type RedisScripts, scriptsFor } from './redis-session.scripts';
-import { indexMargin } from './redis-user-index.scripts';
+import { type RedisScripts, scriptsFor } from './redis-session.scripts';
+import { RedisUserIndex } from './redis-user-index';
 import { lockRedisKey } from './redis-user-lock';
 import { runScript } from './run-script';
 
@@ -46,6 +47,7 @@ export class RedisSessionStore extends BaseSessionStore {
   /** The scripts of the metadata layout this store writes, and its owner fields in read order. */
   private readonly scripts: RedisScripts;
   private readonly owners: readonly string[];
+  private readonly users: RedisUserIndex;
 
   constructor(options: RedisSessionStoreOptions) {
     super();
@@ -54,6 +56,12 @@ export class RedisSessionStore extends BaseSessionStore {
     const layout = options.metadataLayout ?? 'compact';
     this.owners = ownerFields(layoutOf(layout));
     this.scripts = scriptsFor(layout);
+    this.users = new RedisUserIndex(
+      this.prefix,
+      layout,
+      () => this.live(),
+      (...call) => this.run(...call),
+    );
     const { connection, cluster } = options;
     const resolved = resolveClient<RedisClientLike>('RedisSessionStore', { client: options.client }, { connection, cluster }, () => createRedisClient(options));
     const duplicate = resolved.owned || options.autoPipelining === false ? undefined : pipeliningDuplicate(resolved.client);
@@ -101,7 +109,7 @@ export class RedisSessionStore extends BaseSessionStore {
         continue;
       }
       const owner = outcome === 'saved' && mode === 'keep' ? previous : outcome === 'saved' ? write.userId : null;
-      if (typeof previous === 'string' && previous !== owner) await this.live().zrem(this.userKey(previous), id);
+      if (typeof previous === 'string' && previous !== owner) await this.users.remove(previous, [id]);
       return outcome;
     }
     throw new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing');
@@ -125,26 +133,26 @@ export class RedisSessionStore extends BaseSessionStore {
     const pending = this.deadline();
     const deadline = typeof pending === 'number' ? pending : await pending;
     const owner = await this.run(this.scripts.destroy, key, [deadline]);
-    if (typeof owner === 'string') await this.live().zrem(this.userKey(owner), id);
+    if (typeof owner === 'string') await this.users.remove(owner, [id]);
   }
 
   /**
    * Lists the user's sessions, checking each against its record: the index is in another slot
-   * than the sessions, so it can hold ids of sessions that expired or changed owner. Those are
-   * dropped from the index here (lazy cleanup), and never listed.
+   * than the sessions, so it can hold ids of sessions that expired or changed owner (or, in a
+   * shared bucket, another user's whose tag is the same). Those are never listed, and the user's
+   * own stale entries are dropped from the index here (lazy cleanup).
    */
   override async findByUser(userId: string): Promise<string[]> {
-    const key = this.userKey(userId);
-    const ids = (await this.live().zrangebyscore(key, Date.now(), '+inf')).filter(isSessionId);
+    const ids = (await this.users.list(userId, Date.now())).filter(isSessionId);
     const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), ...this.owners)).find((owner) => owner !== null)));
     const stale = ids.filter((_, i) => owners[i] !== userId);
-    if (stale.length > 0) await this.live().zrem(key, ...stale);
+    await this.users.remove(userId, stale);
     return ids.filter((_, i) => owners[i] === userId);
   }
 
-  /** A lock on the user for `maxSessionsPerUser`, in the user index's hash slot (see {@link lockRedisKey}). */
+  /** A lock on the user for `maxSessionsPerUser` (see {@link lockRedisKey}). */
   override lockUser(userId: string): Promise<() => Promise<void>> {
-    return lockRedisKey(() => this.live(), `${this.userKey(userId)}:lock`, this.timeout);
+    return lockRedisKey(() => this.live(), this.users.lockKey(userId), this.timeout);
   }
 
   /** Closes the client if the store created it (or the duplicate it made of yours); a client passed in is left open. */
@@ -159,17 +167,8 @@ export class RedisSessionStore extends BaseSessionStore {
     return `${this.prefix}{${checkSessionId(id, 'RedisSessionStore')}}`;
   }
 
-  /** Escapes `%`, `{` and `}` (one-to-one), so a user id cannot pick its own hash slot. */
-  private userKey(userId: string): string {
-    const escaped = userId.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
-    return `${this.prefix}user:{${escaped}}`;
-  }
-
   private async index(user: string, id: string, ttl: number): Promise<Indexed> {
-    const now = Date.now();
-    const until = Math.ceil(now + ttl + indexMargin(ttl) + ttl / 2);
-    await this.run(this.scripts.index, this.userKey(user), [id, until, now]);
-    return { user, until };
+    return { user, until: await this.users.add(user, id, ttl) };
   }
 
   /** The call's deadline in Redis's clock: now plus the timeout (see {@link RedisClock}). */

@@ -1,6 +1,7 @@
 import { SessionStoreTimeoutError } from '../../errors/session-store-timeout.error';
 import type { RedisClientLike } from './redis-client.types';
-import { LATE, type LuaScript } from './redis-session.scripts';
+import type { LuaScript } from './lua-script';
+import { LATE } from './redis-session.scripts';
 
 const messageOf = (error: unknown) => String((error as { message?: unknown }).message);
 

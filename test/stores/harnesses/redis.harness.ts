@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { RedisSessionStore } from '../../../lib/stores/redis';
 import { CLUSTER_PORTS, SENTINEL, useRedisCluster, useRedisSentinel } from '../../setup/redis-topology';
@@ -44,6 +44,23 @@ export async function openRedisSentinel(): Promise<RedisHarness> {
   const prefix = testPrefix();
   const store = new RedisSessionStore({ connection: { sentinels: SENTINELS, name: SENTINEL.name }, prefix });
   return harness(store, new Redis({ sentinels: SENTINELS, name: SENTINEL.name }), prefix, release);
+}
+
+/**
+ * Where the default (compact) layout indexes `user`'s session `id`, computed here from the format
+ * docs/stores/redis.md documents rather than with the library's code: SHA-256 of the user id, the
+ * first 8 bytes in base64url as the user's tag, the next 4 (big-endian, modulo 1,024) as the
+ * bucket `<prefix>users:{<n>}`; the entry is the tag followed by the id.
+ */
+export function userIndexEntry(prefix: string, user: string, id = ''): { key: string; member: string } {
+  const digest = createHash('sha256').update(user).digest();
+  return { key: `${prefix}users:{${digest.readUInt32BE(8) % 1024}}`, member: digest.subarray(0, 8).toString('base64url') + id };
+}
+
+/** The session ids the compact user index lists under `user` (any score), read from its bucket. */
+export async function indexedIds(raw: Redis | Cluster, prefix: string, user: string): Promise<string[]> {
+  const { key, member: tag } = userIndexEntry(prefix, user);
+  return (await raw.zrange(key, 0, -1)).filter((entry) => entry.startsWith(tag)).map((entry) => entry.slice(tag.length));
 }
 
 /** Every key under `prefix`, on every master. */

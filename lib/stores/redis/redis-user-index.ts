@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { RedisClientLike } from './redis-client.types';
+import type { RedisMetadataLayout } from './redis-session.layout';
+import type { LuaScript } from './lua-script';
+import { FIND_IN_BUCKET, INDEX, indexMargin } from './redis-user-index.scripts';
+
+/**
+ * Buckets of the shared user index. Fixed, not an option: a session is found through the bucket
+ * its owner hashes to, so a server counting differently would miss the sessions its peers
+ * indexed, and "log out everywhere" would leave some logged in. 1,024 keeps each bucket in
+ * Redis's compact listpack (at most 128 entries, `zset-max-listpack-entries`) up to about 130,000
+ * indexed sessions.
+ */
+export const USER_INDEX_BUCKETS = 1024;
+
+/** Length of a user's tag: 8 bytes of SHA-256 in base64url. With a 43-character id, an entry is 54 bytes (listpack holds up to 64). */
+const TAG_LENGTH = 11;
+
+/** Where a user's sessions are indexed: the bucket's key and the tag that starts each of the user's entries. */
+export interface UserIndexSlot {
+  readonly bucket: string;
+  readonly tag: string;
+}
+
+/**
+ * The user index ("log out everywhere", devices, session limits): which sessions a user owns.
+ *
+ * The `'compact'` layout shares one sorted set among the users whose id hashes to the same bucket,
+ * `<prefix>users:{<n>}`, n < {@link USER_INDEX_BUCKETS}: an entry is the user's tag followed by the
+ * session id, scored with the time it is kept until. A key of its own per user cost about 190
+ * bytes before it listed anything (docs/stores/redis.md, Memory); a bucket's cost is shared by
+ * the sessions it lists. Tags may collide: every entry found is checked against the owner field of
+ * its session, so a collision costs a lookup, never a session of someone else.
+ *
+ * The `'0.1'` layout writes the per-user sorted set of nest-session 0.1, `<prefix>user:{<userId>}`
+ * (entries are session ids), which is all a 0.1 server reads. Both layouts read both kinds: an
+ * entry written by the other layout lists its session until it expires.
+ */
+export class RedisUserIndex {
+  constructor(
+    private readonly prefix: string,
+    private readonly layout: RedisMetadataLayout,
+    private readonly client: () => RedisClientLike,
+    private readonly run: (script: LuaScript, key: string, args: (string | number)[]) => Promise<unknown>,
+  ) {}
+
+  /**
+   * Indexes session `id` under `user` (in the kind of index this layout writes) for a session
+   * given `ttl`, and returns until when: `ttl / 2` past the session's expiry plus the skew margin
+   * (see `INDEX_CHECK`), so that at most one save or touch in `ttl / 2` extends it.
+   */
+  async add(user: string, id: string, ttl: number): Promise<number> {
+    const now = Date.now();
+    const until = Math.ceil(now + ttl + indexMargin(ttl) + ttl / 2);
+    const { bucket, tag } = this.slot(user);
+    await (this.layout === '0.1' ? this.run(INDEX, this.userKey(user), [id, until, now]) : this.run(INDEX, bucket, [tag + id, until, now]));
+    return until;
+  }
+
+  /** The ids the index lists under `user` and keeps past `now`, unchecked: the store checks each against its session. */
+  async list(user: string, now: number): Promise<string[]> {
+    const { bucket, tag } = this.slot(user);
+    const [shared, own] = await Promise.all([this.run(FIND_IN_BUCKET, bucket, [now, tag]) as Promise<string[]>, this.client().zrangebyscore(this.userKey(user), now, '+inf')]);
+    return [...new Set([...shared, ...own])];
+  }
+
+  /** Drops sessions from the user's entries, in both kinds of index. */
+  async remove(user: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const { bucket, tag } = this.slot(user);
+    await Promise.all([this.client().zrem(bucket, ...ids.map((id) => tag + id)), this.client().zrem(this.userKey(user), ...ids)]);
+  }
+
+  /** The key of the lock on a user for `maxSessionsPerUser`: the same as 0.1's, so both versions exclude each other. */
+  lockKey(user: string): string {
+    return `${this.userKey(user)}:lock`;
+  }
+
+  /** The user's bucket and tag: independent bits of one SHA-256 of the id. */
+  slot(user: string): UserIndexSlot {
+    const digest = createHash('sha256').update(user).digest();
+    return { bucket: `${this.prefix}users:{${digest.readUInt32BE(8) % USER_INDEX_BUCKETS}}`, tag: digest.subarray(0, 8).toString('base64url').slice(0, TAG_LENGTH) };
+  }
+
+  /** 0.1's per-user key. Escapes `%`, `{` and `}` (one-to-one), so a user id cannot pick its own hash slot. */
+  private userKey(user: string): string {
+    const escaped = user.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `${this.prefix}user:{${escaped}}`;
+  }
+}
