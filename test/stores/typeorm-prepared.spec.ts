@@ -1,3 +1,4 @@
+import { QueryFailedError } from 'typeorm';
 import { SessionOptionsError } from '../../lib/errors';
 import { TypeOrmSessionStore } from '../../lib/stores/typeorm';
 import { describeWith } from '../setup/services';
@@ -9,6 +10,12 @@ const TTL = 60_000;
 /** The store's prepared statements on the one pooled connection (`pool: { max: 1 }`). */
 async function prepared(h: TypeOrmHarness): Promise<{ name: string; statement: string }[]> {
   return h.dataSource.query("SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'nest\\_session\\_%' ORDER BY name");
+}
+
+/** How many times the store's prepared statements have run on the one connection (PostgreSQL counts a plan per run). */
+async function preparedRuns(h: TypeOrmHarness): Promise<number> {
+  const [row] = await h.dataSource.query("SELECT coalesce(sum(generic_plans + custom_plans), 0)::int AS runs FROM pg_prepared_statements WHERE name LIKE 'nest\\_session\\_%'");
+  return row.runs;
 }
 
 /** A login, reads, a write and a touch of one session. */
@@ -65,6 +72,62 @@ describeWith(['postgres'])('typeorm store on PostgreSQL: prepared statements', (
       expect(await h.store.save(id, write({ n: 2 }, { ttl: TTL }))).toBe('saved');
       expect(await h.store.get(id)).toMatchObject({ data: { user: 'alice', n: 2 } });
     } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('logs a statement once on the call that falls back to running it unprepared', async () => {
+    const h = await openPostgres({}, { max: 1 });
+    try {
+      await h.store.start({ timeout: 2000 });
+      const id = await useOneSession(h);
+      await h.dataSource.query(`ALTER TABLE ${h.dataSource.driver.escape(h.tableName)} ALTER COLUMN created_at TYPE numeric`);
+      const logged = h.queries.start();
+      // Refused prepared, then run unprepared: one read, so one line in the app's query log.
+      expect(await h.store.get(id)).toMatchObject({ data: { user: 'alice', n: 1 } });
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toContain(h.tableName);
+      // From then on it runs through TypeORM, which logs it once too.
+      expect(await h.store.get(id)).toMatchObject({ data: { user: 'alice', n: 1 } });
+      expect(logged).toEqual([logged[0], logged[0]]);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('throws any other feature_not_supported (0A000) error as PostgreSQL raised it, runs the statement once, and keeps it prepared', async () => {
+    const h = await openPostgres({}, { max: 1 });
+    const table = h.dataSource.driver.escape(h.tableName);
+    const refuse = h.dataSource.driver.escape(`${h.tableName}_refuse`);
+    const attempts = h.dataSource.driver.escape(`${h.tableName}_attempts`);
+    try {
+      await h.store.start({ timeout: 2000 });
+      const id = await useOneSession(h);
+      // A trigger that refuses writes with SQLSTATE 0A000, as a maintenance window might; the
+      // sequence counts how many times the save's UPDATE reached it (nextval is not rolled back).
+      await h.dataSource.query(`CREATE SEQUENCE ${attempts}`);
+      await h.dataSource.query(
+        `CREATE FUNCTION ${refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('${attempts}'); ` +
+          `RAISE EXCEPTION 'sessions are read-only during maintenance' USING ERRCODE = 'feature_not_supported'; END $$`,
+      );
+      await h.dataSource.query(`CREATE TRIGGER ${refuse} BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${refuse}()`);
+      const logged = h.queries.start();
+      const error = await h.store.save(id, write({ n: 2 }, { ttl: TTL })).catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ code: '0A000', message: 'sessions are read-only during maintenance' });
+      // pg's own error, not TypeORM's QueryFailedError from a second, unprepared run.
+      expect(error).not.toBeInstanceOf(QueryFailedError);
+      expect(logged).toHaveLength(1);
+      expect((await h.dataSource.query(`SELECT last_value::int AS n FROM ${attempts}`))[0].n).toBe(1);
+      await h.dataSource.query(`DROP TRIGGER ${refuse} ON ${table}`);
+      // The trigger gone, the save runs on its prepared statement again, not unprepared from now on.
+      const before = await preparedRuns(h);
+      expect(await h.store.save(id, write({ n: 3 }, { ttl: TTL }))).toBe('saved');
+      expect(await preparedRuns(h)).toBeGreaterThan(before);
+      expect(await h.store.get(id)).toMatchObject({ data: { user: 'alice', n: 3 } });
+    } finally {
+      await h.dataSource.query(`DROP TRIGGER IF EXISTS ${refuse} ON ${table}`);
+      await h.dataSource.query(`DROP FUNCTION IF EXISTS ${refuse}()`);
+      await h.dataSource.query(`DROP SEQUENCE IF EXISTS ${attempts}`);
       await h.cleanup();
     }
   });

@@ -9,11 +9,20 @@ export interface StatementResult {
 
 /** The part of a pg client (TypeORM's PostgreSQL connection) this uses, typed here so `pg` stays optional. */
 interface PgClientLike {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows?: any[]; rowCount?: number | null }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows?: any[]; rowCount?: number | null }>;
 }
 
-/** PostgreSQL's "cached plan must not change result type", after the table changed under a prepared statement. */
-const STALE_PLAN = '0A000';
+/**
+ * Whether PostgreSQL refused a prepared statement because a migration changed the table under it
+ * ("cached plan must not change result type"). Its SQLSTATE, 0A000 (feature_not_supported), is not
+ * enough: PostgreSQL raises it for many other things (a trigger or a rule can too), and running
+ * such a statement again would run it twice and hide the error behind TypeORM's. The routine
+ * stands in for the message on a server whose `lc_messages` translates it.
+ */
+function isStalePlan(error: unknown): boolean {
+  const fields = error as { code?: unknown; message?: unknown; routine?: unknown } | undefined;
+  return fields?.code === '0A000' && (fields.message === 'cached plan must not change result type' || fields.routine === 'RevalidateCachedQuery');
+}
 
 /**
  * Runs the store's statements on PostgreSQL as named prepared statements: parsed and planned once
@@ -26,6 +35,7 @@ const STALE_PLAN = '0A000';
  * and to the DataSource's logger as TypeORM's own queries do (its subscribers' `beforeQuery` and
  * `afterQuery` do not see it). A text PostgreSQL refuses to run prepared (a plan cached
  * before a migration changed the table) runs unprepared from then on, through TypeORM.
+ * Each call is logged once, the one that falls back included.
  */
 export class PgPreparedStatements {
   private readonly names = new Map<string, string>();
@@ -37,16 +47,23 @@ export class PgPreparedStatements {
     const logger = runner.connection.logger;
     logger?.logQuery(sql, params, runner);
     try {
-      const raw = await client.query({ name: this.nameOf(sql), text: sql, values: params });
-      return { records: raw.rows ?? [], affected: raw.rowCount ?? 0 };
+      return resultOf(await this.run(client, sql, params));
     } catch (error) {
-      // The statement failed before it ran: running it again unprepared writes nothing twice.
-      if ((error as { code?: unknown } | undefined)?.code !== STALE_PLAN) {
-        logger?.logQueryError(error as Error, sql, params, runner);
-        throw error;
-      }
+      logger?.logQueryError(error as Error, sql, params, runner);
+      throw error;
+    }
+  }
+
+  /** Prepared; unprepared instead, and from then on, when PostgreSQL refuses the cached plan. */
+  private async run(client: PgClientLike, sql: string, params: unknown[]) {
+    try {
+      return await client.query({ name: this.nameOf(sql), text: sql, values: params });
+    } catch (error) {
+      if (!isStalePlan(error)) throw error;
       this.unprepared.add(sql);
-      return queryThroughTypeOrm(runner, sql, params);
+      // The statement failed before it ran: running it again unprepared writes nothing twice. On
+      // the same client rather than through TypeORM, which would log the query a second time.
+      return client.query({ text: sql, values: params });
     }
   }
 
@@ -55,6 +72,11 @@ export class PgPreparedStatements {
     if (!name) this.names.set(sql, (name = `nest_session_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`));
     return name;
   }
+}
+
+/** pg's result as the store reads it. */
+function resultOf(raw: { rows?: any[]; rowCount?: number | null }): StatementResult {
+  return { records: raw.rows ?? [], affected: raw.rowCount ?? 0 };
 }
 
 /** One statement through TypeORM's query runner. */
