@@ -7,11 +7,12 @@ import { FIND_IN_BUCKET, INDEX, indexMargin } from './redis-user-index.scripts';
 /**
  * Buckets of the shared user index. Fixed, not an option: a session is found through the bucket
  * its owner hashes to, so a server counting differently would miss the sessions its peers
- * indexed, and "log out everywhere" would leave some logged in. 1,024 keeps each bucket in
- * Redis's compact listpack (at most 128 entries, `zset-max-listpack-entries`) up to about 130,000
- * indexed sessions.
+ * indexed, and "log out everywhere" would leave some logged in. 2,048 keeps a bucket in Redis's
+ * compact listpack encoding (at most 128 entries, `zset-max-listpack-entries`) up to about 200,000
+ * indexed sessions; past that, buckets become skiplists, which take more bytes per entry (still
+ * fewer than a key per user) and are as fast.
  */
-export const USER_INDEX_BUCKETS = 1024;
+export const USER_INDEX_BUCKETS = 2048;
 
 /** Length of a user's tag: 8 bytes of SHA-256 in base64url. With a 43-character id, an entry is 54 bytes (listpack holds up to 64). */
 const TAG_LENGTH = 11;

@@ -49,12 +49,12 @@ export async function openRedisSentinel(): Promise<RedisHarness> {
 /**
  * Where the default (compact) layout indexes `user`'s session `id`, computed here from the format
  * docs/stores/redis.md documents rather than with the library's code: SHA-256 of the user id, the
- * first 8 bytes in base64url as the user's tag, the next 4 (big-endian, modulo 1,024) as the
+ * first 8 bytes in base64url as the user's tag, the next 4 (big-endian, modulo 2,048) as the
  * bucket `<prefix>users:{<n>}`; the entry is the tag followed by the id.
  */
 export function userIndexEntry(prefix: string, user: string, id = ''): { key: string; member: string } {
   const digest = createHash('sha256').update(user).digest();
-  return { key: `${prefix}users:{${digest.readUInt32BE(8) % 1024}}`, member: digest.subarray(0, 8).toString('base64url') + id };
+  return { key: `${prefix}users:{${digest.readUInt32BE(8) % 2048}}`, member: digest.subarray(0, 8).toString('base64url') + id };
 }
 
 /** The session ids the compact user index lists under `user` (any score), read from its bucket. */
