@@ -33,8 +33,9 @@ export interface RedisSessionStoreOptions {
    */
   autoPipelining?: boolean;
   /**
-   * Prefix of every key. A session lives in the hash `<prefix>{<id>}`, a user index in the sorted
-   * set `<prefix>user:{<userId>}`. Braces are refused: they would change Cluster hash slots.
+   * Prefix of every key. A session lives in the hash `<prefix>{<id>}`, the user index in the
+   * sorted sets `<prefix>users:{<n>}` (docs/stores/redis.md). Braces are refused: they would change
+   * Cluster hash slots.
    * @default 'session:'
    */
   prefix?: string;

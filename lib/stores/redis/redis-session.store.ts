@@ -139,14 +139,13 @@ export class RedisSessionStore extends BaseSessionStore {
   /**
    * Lists the user's sessions, checking each against its record: the index is in another slot
    * than the sessions, so it can hold ids of sessions that expired or changed owner (or, in a
-   * shared bucket, another user's whose tag is the same). Those are never listed, and the user's
-   * own stale entries are dropped from the index here (lazy cleanup).
+   * shared bucket, another user's whose tag is the same). Those are never listed, and dropped from
+   * the index here (lazy cleanup), except another user's whose entries are this user's.
    */
   override async findByUser(userId: string): Promise<string[]> {
     const ids = (await this.users.list(userId, Date.now())).filter(isSessionId);
     const owners = await Promise.all(ids.map(async (id) => (await this.live().hmget(this.sessionKey(id), ...this.owners)).find((owner) => owner !== null)));
-    const stale = ids.filter((_, i) => owners[i] !== userId);
-    await this.users.remove(userId, stale);
+    await this.users.prune(userId, ids, owners);
     return ids.filter((_, i) => owners[i] === userId);
   }
 

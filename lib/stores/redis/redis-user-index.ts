@@ -72,6 +72,23 @@ export class RedisUserIndex {
     await Promise.all([this.client().zrem(bucket, ...ids.map((id) => tag + id)), this.client().zrem(this.userKey(user), ...ids)]);
   }
 
+  /**
+   * Drops the entries found under `user` whose session is gone (`owners[i]` undefined) or owned by
+   * another user, except one whose bucket and tag are `user`'s (a 64-bit tag collision): that
+   * entry is its owner's too, and dropping it would hide the session from its owner.
+   */
+  async prune(user: string, ids: readonly string[], owners: readonly (string | undefined)[]): Promise<void> {
+    const mine = this.slot(user);
+    const shares = (owner: string) => {
+      const theirs = this.slot(owner);
+      return theirs.bucket === mine.bucket && theirs.tag === mine.tag;
+    };
+    await this.remove(
+      user,
+      ids.filter((_, i) => owners[i] !== user && (owners[i] === undefined || !shares(owners[i]))),
+    );
+  }
+
   /** The key of the lock on a user for `maxSessionsPerUser`: the same as 0.1's, so both versions exclude each other. */
   lockKey(user: string): string {
     return `${this.userKey(user)}:lock`;
