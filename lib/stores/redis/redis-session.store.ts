@@ -109,7 +109,7 @@ export class RedisSessionStore extends BaseSessionStore {
         continue;
       }
       const owner = outcome === 'saved' && mode === 'keep' ? previous : outcome === 'saved' ? write.userId : null;
-      if (typeof previous === 'string' && previous !== owner) await this.users.remove(previous, [id]);
+      if (typeof previous === 'string' && previous !== owner) await this.users.remove(previous, id);
       return outcome;
     }
     throw new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing');
@@ -133,7 +133,7 @@ export class RedisSessionStore extends BaseSessionStore {
     const pending = this.deadline();
     const deadline = typeof pending === 'number' ? pending : await pending;
     const owner = await this.run(this.scripts.destroy, key, [deadline]);
-    if (typeof owner === 'string') await this.users.remove(owner, [id]);
+    if (typeof owner === 'string') await this.users.remove(owner, id);
   }
 
   /**

@@ -18,7 +18,7 @@ export const USER_INDEX_BUCKETS = 2048;
 const TAG_LENGTH = 11;
 
 /** Where a user's sessions are indexed: the bucket's key and the tag that starts each of the user's entries. */
-export interface UserIndexSlot {
+interface UserIndexSlot {
   readonly bucket: string;
   readonly tag: string;
 }
@@ -53,8 +53,8 @@ export class RedisUserIndex {
   async add(user: string, id: string, ttl: number): Promise<number> {
     const now = Date.now();
     const until = Math.ceil(now + ttl + indexMargin(ttl) + ttl / 2);
-    const { bucket, tag } = this.slot(user);
-    await (this.layout === '0.1' ? this.run(INDEX, this.userKey(user), [id, until, now]) : this.run(INDEX, bucket, [tag + id, until, now]));
+    const { key, member } = this.entry(user, id);
+    await this.run(INDEX, key, [member, until, now]);
     return until;
   }
 
@@ -65,28 +65,32 @@ export class RedisUserIndex {
     return [...new Set([...shared, ...own])];
   }
 
-  /** Drops sessions from the user's entries, in both kinds of index. */
-  async remove(user: string, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const { bucket, tag } = this.slot(user);
-    await Promise.all([this.client().zrem(bucket, ...ids.map((id) => tag + id)), this.client().zrem(this.userKey(user), ...ids)]);
+  /**
+   * Drops session `id` from `user`'s entries in the kind of index this layout writes. An entry of
+   * the other kind (written by a server of the other layout) is dropped by {@link prune} when a
+   * lookup finds it, or expires with its score; until then it lists nothing, since every entry is
+   * checked against its session.
+   */
+  async remove(user: string, id: string): Promise<void> {
+    const { key, member } = this.entry(user, id);
+    await this.client().zrem(key, member);
   }
 
   /**
-   * Drops the entries found under `user` whose session is gone (`owners[i]` undefined) or owned by
-   * another user, except one whose bucket and tag are `user`'s (a 64-bit tag collision): that
-   * entry is its owner's too, and dropping it would hide the session from its owner.
+   * Drops the entries found under `user`, of both kinds, whose session is gone (`owners[i]`
+   * undefined) or owned by another user, except one whose bucket and tag are `user`'s (a 64-bit
+   * tag collision): that entry is its owner's too, and dropping it would hide the session from
+   * its owner.
    */
   async prune(user: string, ids: readonly string[], owners: readonly (string | undefined)[]): Promise<void> {
-    const mine = this.slot(user);
+    const { bucket, tag } = this.slot(user);
     const shares = (owner: string) => {
       const theirs = this.slot(owner);
-      return theirs.bucket === mine.bucket && theirs.tag === mine.tag;
+      return theirs.bucket === bucket && theirs.tag === tag;
     };
-    await this.remove(
-      user,
-      ids.filter((_, i) => owners[i] !== user && (owners[i] === undefined || !shares(owners[i]))),
-    );
+    const stale = ids.filter((_, i) => owners[i] !== user && (owners[i] === undefined || !shares(owners[i])));
+    if (stale.length === 0) return;
+    await Promise.all([this.client().zrem(bucket, ...stale.map((id) => tag + id)), this.client().zrem(this.userKey(user), ...stale)]);
   }
 
   /** The key of the lock on a user for `maxSessionsPerUser`: the same as 0.1's, so both versions exclude each other. */
@@ -94,8 +98,15 @@ export class RedisUserIndex {
     return `${this.userKey(user)}:lock`;
   }
 
+  /** The key and entry of session `id` under `user` in the kind of index this layout writes. */
+  private entry(user: string, id: string): { key: string; member: string } {
+    if (this.layout === '0.1') return { key: this.userKey(user), member: id };
+    const { bucket, tag } = this.slot(user);
+    return { key: bucket, member: tag + id };
+  }
+
   /** The user's bucket and tag: independent bits of one SHA-256 of the id. */
-  slot(user: string): UserIndexSlot {
+  private slot(user: string): UserIndexSlot {
     const digest = createHash('sha256').update(user).digest();
     return { bucket: `${this.prefix}users:{${digest.readUInt32BE(8) % USER_INDEX_BUCKETS}}`, tag: digest.subarray(0, 8).toString('base64url').slice(0, TAG_LENGTH) };
   }
