@@ -92,6 +92,18 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     expect(await h.raw.exists(index)).toBe(0);
   });
 
+  it("with metadataLayout '0.1', indexes again in 0.1's per-user set a session the compact layout indexed in a bucket", async () => {
+    const store = new RedisSessionStore({ client: h.raw, prefix: h.prefix, metadataLayout: '0.1', autoPipelining: false });
+    const [id, user] = [newId(), `u-${newId().slice(0, 8)}`];
+    await h.store.save(id, write({ uid: user }, { create: true, userId: user, ttl: 60000 }));
+    expect(await h.raw.zscore(`${h.prefix}user:{${user}}`, id)).toBeNull();
+    // A 0.1 server finds a user's sessions only there: the first touch in the 0.1 layout puts it there.
+    expect(await store.touch(id, Date.now(), 60000)).toBe(true);
+    expect(Number(await h.raw.zscore(`${h.prefix}user:{${user}}`, id))).toBeGreaterThan(Date.now() + 60000);
+    expect(await h.raw.hget(`${h.prefix}{${id}}`, 'meta:userId')).toBe(user);
+    expect(await store.findByUser(user)).toEqual([id]);
+  });
+
   it('keeps apart the sessions of users whose entries share a bucket, and of users whose tags are the same', async () => {
     const user = `u-${newId().slice(0, 8)}`;
     const { key } = userIndexEntry(h.prefix, user);
@@ -170,6 +182,17 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     const { key, member } = userIndexEntry(h.prefix, user, id);
     expect(Number(await h.raw.zscore(key, member))).toBeGreaterThan(Date.now() + 1000);
     expect(await h.raw.pttl(key)).toBeGreaterThan(1000);
+  });
+
+  it('rounds a fractional ttl up to whole milliseconds, for PEXPIRE, in save and touch', async () => {
+    const id = newId();
+    expect(await h.store.save(id, write({ a: 1 }, { create: true, ttl: 60_000.4 }))).toBe('saved');
+    const key = `${h.prefix}{${id}}`;
+    expect(await h.raw.pttl(key)).toBeGreaterThan(59_000);
+    expect(await h.raw.pttl(key)).toBeLessThanOrEqual(60_001);
+    expect(await h.store.touch(id, Date.now(), 90_000.5)).toBe(true);
+    expect(await h.raw.pttl(key)).toBeGreaterThan(89_000);
+    expect(await h.raw.pttl(key)).toBeLessThanOrEqual(90_001);
   });
 
   it('refuses a prefix with braces and needs exactly one way to reach Redis', () => {

@@ -62,7 +62,10 @@ export function layoutOf(name: RedisMetadataLayout): Layout {
  * `other` says whether any of the other layout's is, for the write that moves the record to its own.
  * Every write drops the other layout's fields, so fields of the other layout beside our own were
  * written later, by a server of the other layout running beside this one: its owner (`stored`,
- * with its horizon `stored_until`) wins. The creation time, written once, is read from either.
+ * with its horizon `stored_until`) wins. In the `'0.1'` layout a compact record's horizon counts
+ * as none: it is the horizon of an entry in a shared bucket, which 0.1 servers never read, so the
+ * record's next save or touch indexes it again in 0.1's per-user set. The creation time, written
+ * once, is read from either.
  */
 export function readMeta({ own, other }: Layout): string {
   return `
@@ -77,7 +80,7 @@ local function read_meta(key)
     end
   end
   local stored, stored_until = m[2], m[3]
-  if m[6] then stored, stored_until = m[6], m[7] end
+  if m[6] then stored, stored_until = m[6], ${own === LEGACY_META ? 'nil' : 'm[7]'} end
   return {created = m[1] or m[5], stored = stored, stored_until = stored_until, metas = metas, other = other}
 end
 local function drop_other(key)

@@ -96,7 +96,8 @@ export class RedisSessionStore extends BaseSessionStore {
       pairs++;
     }
     for (const name of unset) args.push(DATA_PREFIX + name);
-    const head = `${write.create ? 1 : 0} ${write.createdAt} ${write.touchedAt} ${write.ttl}`;
+    // PEXPIRE takes whole milliseconds: a fractional ttl from a direct caller is rounded up, as the module rounds `lifetime`.
+    const head = `${write.create ? 1 : 0} ${write.createdAt} ${write.touchedAt} ${Math.ceil(write.ttl)}`;
     let indexedUntil = 0;
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
       args[SAVE_ARG.header] = `${head} ${Date.now()} ${mode} ${indexedUntil} ${pairs}`;
@@ -121,7 +122,7 @@ export class RedisSessionStore extends BaseSessionStore {
     const deadline = typeof pending === 'number' ? pending : await pending;
     let indexed: Indexed = { user: '', until: 0 };
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
-      const reply = await this.run(this.scripts.touch, key, [deadline, touchedAt, ttl, Date.now(), indexed.user, indexed.until]);
+      const reply = await this.run(this.scripts.touch, key, [deadline, touchedAt, Math.ceil(ttl), Date.now(), indexed.user, indexed.until]);
       if (typeof reply !== 'string') return reply === 1;
       indexed = await this.index(reply, id, ttl);
     }
