@@ -3,7 +3,7 @@
  * The memory part: Redis bytes per stored session, nest-session beside express-session +
  * connect-redis for the same data.
  *
- *   [BENCH_STACK=<stack>] [BENCH_MEMORY_SESSIONS=20000] <that stack's node> bench/memory.js
+ *   [BENCH_STACK=<stack>] [BENCH_MEMORY_SESSIONS=20000] [BENCH_MEMORY_ONLY=id,id] <that stack's node> bench/memory.js
  *
  * A private redis-server (free loopback port, no persistence) is started and stopped here, so
  * nothing else shares its memory. For each contender: a warm-up pass of N sessions (scripts
@@ -29,6 +29,8 @@ const config = require('./config');
 const { stack, stackRequire, installedVersion, librarySource } = require('./stack');
 
 const SESSIONS = Number(process.env.BENCH_MEMORY_SESSIONS || 20000);
+/** Comma-separated contender ids to measure (all when unset): a large `BENCH_MEMORY_SESSIONS` takes minutes per contender. */
+const ONLY = (process.env.BENCH_MEMORY_ONLY || '').split(',').filter(Boolean);
 const IN_FLIGHT = 50;
 
 /** The data of session `i` (the same shape in every contender). */
@@ -235,6 +237,7 @@ async function runMemory({ log = console.log, sessions = SESSIONS } = {}) {
   try {
     const results = {};
     for (const contender of CONTENDERS) {
+      if (ONLY.length > 0 && !ONLY.includes(contender.id)) continue;
       try {
         results[contender.id] = await measureContender(redis, contender, sessions, log);
       } catch (error) {

@@ -10,7 +10,8 @@ import { FIND_IN_BUCKET, INDEX, indexMargin } from './redis-user-index.scripts';
  * indexed, and "log out everywhere" would leave some logged in. 2,048 keeps a bucket in Redis's
  * compact listpack encoding (at most 128 entries, `zset-max-listpack-entries`) up to about 200,000
  * indexed sessions; past that, buckets become skiplists, which take more bytes per entry (still
- * fewer than a key per user) and are as fast.
+ * fewer than a key per user: 547 bytes a session at 1,000,000, against 596 at 20,000 with a key
+ * per user) and are as fast.
  */
 export const USER_INDEX_BUCKETS = 2048;
 
