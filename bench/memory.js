@@ -3,7 +3,8 @@
  * The memory part: Redis bytes per stored session, nest-session beside express-session +
  * connect-redis for the same data.
  *
- *   [BENCH_STACK=<stack>] [BENCH_MEMORY_SESSIONS=20000] [BENCH_MEMORY_ONLY=id,id] <that stack's node> bench/memory.js
+ *   [BENCH_STACK=<stack>] [BENCH_MEMORY_SESSIONS=20000] [BENCH_MEMORY_ONLY=id,id]
+ *   [BENCH_MEMORY_REDIS_ARGS='--zset-max-listpack-entries 1024'] <that stack's node> bench/memory.js
  *
  * A private redis-server (free loopback port, no persistence) is started and stopped here, so
  * nothing else shares its memory. For each contender: a warm-up pass of N sessions (scripts
@@ -31,6 +32,12 @@ const { stack, stackRequire, installedVersion, librarySource } = require('./stac
 const SESSIONS = Number(process.env.BENCH_MEMORY_SESSIONS || 20000);
 /** Comma-separated contender ids to measure (all when unset): a large `BENCH_MEMORY_SESSIONS` takes minutes per contender. */
 const ONLY = (process.env.BENCH_MEMORY_ONLY || '').split(',').filter(Boolean);
+/**
+ * Extra redis-server arguments, split on spaces (none when unset): to measure a server configured
+ * otherwise than Redis' defaults, such as the larger listpack limit docs/stores/redis.md suggests
+ * for a million sessions. The report names them.
+ */
+const REDIS_ARGS = (process.env.BENCH_MEMORY_REDIS_ARGS || '').split(' ').filter(Boolean);
 const IN_FLIGHT = 50;
 
 /** The data of session `i` (the same shape in every contender). */
@@ -58,7 +65,7 @@ function freePort() {
 async function startRedis() {
   const { Redis } = stackRequire('ioredis');
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...REDIS_ARGS], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let client;
   for (let attempt = 0; !client; attempt++) {
@@ -246,7 +253,7 @@ async function runMemory({ log = console.log, sessions = SESSIONS } = {}) {
       }
     }
     const data = sessionData(0, 1);
-    return { redis: redis.version, sessions, data, seconds: Math.round((Date.now() - started) / 100) / 10, results };
+    return { redis: redis.version, redisArgs: REDIS_ARGS.join(' ') || undefined, sessions, data, seconds: Math.round((Date.now() - started) / 100) / 10, results };
   } finally {
     await redis.stop();
   }
@@ -258,7 +265,7 @@ if (require.main === module) {
   runMemory()
     .then((memory) => {
       console.log(
-        `stack ${stack.name}, Node ${process.versions.node}, nest-session ${installedVersion('nest-session')}, Redis ${memory.redis}, ${memory.sessions} sessions, ${memory.seconds} s`,
+        `stack ${stack.name}, Node ${process.versions.node}, nest-session ${installedVersion('nest-session')}, Redis ${memory.redis}${memory.redisArgs ? ` (${memory.redisArgs})` : ''}, ${memory.sessions} sessions, ${memory.seconds} s`,
       );
       const { memoryLines } = require('./report');
       console.log(memoryLines({ memory }).join('\n'));

@@ -264,7 +264,7 @@ function memoryLines(report) {
   const { results } = memory;
   const reference = results['connect-redis'];
   const lines = [
-    `Redis ${memory.redis}, a private server (no persistence), ${fmt(memory.sessions)} sessions per contender, each holding a distinct user id, a 2-item cart and a 32-character token; per contender a warm-up pass, FLUSHDB, then \`used_memory\` before and after creating the sessions. Each library's default key prefix.`,
+    `Redis ${memory.redis}, a private server (no persistence${memory.redisArgs ? `; started with \`${memory.redisArgs}\`` : ''}), ${fmt(memory.sessions)} sessions per contender, each holding a distinct user id, a 2-item cart and a 32-character token; per contender a warm-up pass, FLUSHDB, then \`used_memory\` before and after creating the sessions. Each library's default key prefix.`,
     '',
     '| contender | bytes/session | vs connect-redis | keys/session | keys by type (encoding) | one key (`MEMORY USAGE`) | keys without TTL |',
     '|---|---:|---:|---:|---|---|---:|',
