@@ -486,6 +486,14 @@ function scaleSection(report) {
         `- ${label(report, id)}: ${fmt(last.rps)} vs ${fmt(first.rps)} req/s = **${fmt(ratio, 2)}×**${cpu} — ${ratio >= 0.95 ? 'met' : `**missed** (${fmt((0.95 - ratio) * 100, 1)} points under 0.95×)`}`,
       );
     }
+    const floor = scale.postgresFloor;
+    const [floorSmall, floorLarge] = [floor?.sizes[small]?.median, floor?.sizes[large]?.median];
+    if (floorSmall && floorLarge) {
+      lines.push(
+        '',
+        `PostgreSQL alone (pgbench, ${floor.clients} clients as the store's pool, the store's read statement on the same table, in the same rounds): ${fmt(floorSmall)} tx/s with ${fmt(small)} rows, ${fmt(floorLarge)} with ${fmt(large)} = **${fmt(floorLarge / floorSmall, 2)}×**: a read among ${fmt(large)} rows costs PostgreSQL itself ${fmt(floorSmall / floorLarge, 1)} times the time of one among ${fmt(small)}, and on a host where PostgreSQL and the app share the cores, that time is taken from the app.`,
+      );
+    }
     const seeding = Object.entries(scale.seeding || {}).map(
       ([k, v]) =>
         `${k}: ${fmt(v.seconds, 1)} s${v.tableBytes ? ` (table + indexes ${fmt(v.tableBytes / 2 ** 20)} MiB)` : ''}${v.usedMemory ? ` (Redis used_memory ${fmt(v.usedMemory / 2 ** 20)} MiB)` : ''}`,

@@ -16,6 +16,7 @@ const config = require('./config');
 const { librarySource } = require('./stack');
 const { load, median, percentile, deleteBenchKeys, sleep } = require('./harness');
 const { sample, foreignCores } = require('./cpu');
+const { findPgbench, pgbenchReads, PGBENCH_CLIENTS } = require('./pg-floor');
 
 const SEED = 'nsbench';
 const sessionId = (i, seed = SEED) =>
@@ -109,7 +110,7 @@ async function measureReads(server, pickCookie, options, warmup) {
 }
 
 async function runScale({ servers, services, options, log, guard, pidsOf }) {
-  const out = { sizes: options.scaleSizes, reads: {}, seeding: {}, prune: null, skipped: [] };
+  const out = { sizes: options.scaleSizes, reads: {}, seeding: {}, postgresFloor: null, prune: null, skipped: [] };
   // The plain contenders only (not asyncContext, CSRF, events or GraphQL variants).
   const redisServers = servers.filter((s) => s.contender.kind === 'nest-session' && s.contender.store === 'redis' && !s.contender.variant);
   const pgServers = servers.filter((s) => s.contender.kind === 'nest-session' && s.contender.store === 'typeorm' && !s.contender.variant);
@@ -124,6 +125,10 @@ async function runScale({ servers, services, options, log, guard, pidsOf }) {
   // Start from empty stores: the main run left thousands of sessions behind (new visitors).
   if (redisServers.length) await deleteBenchKeys(services.redis);
   if (pgServers.length) await services.pg.query(`TRUNCATE ${config.PG_TABLE}`);
+  // PostgreSQL alone, in the same rounds: how much more a read costs the database itself at the larger size (pg-floor.js).
+  const pgbench = pgServers.length ? findPgbench() : null;
+  if (pgServers.length && !pgbench) out.skipped.push("PostgreSQL's own floor: pgbench not found");
+  if (pgbench) out.postgresFloor = { clients: PGBENCH_CLIENTS, sizes: {} };
 
   let seeded = 0;
   for (const size of options.scaleSizes) {
@@ -157,6 +162,11 @@ async function runScale({ servers, services, options, log, guard, pidsOf }) {
           `scale read ${String(size).padStart(8)} ${server.contender.id.padEnd(28)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50?.toFixed(2)} ms  p99 ${run.p99?.toFixed(2)} ms  redis ${run.redisRoundTrips?.toFixed(2)}  sql ${run.sqlStatements?.toFixed(2)}`,
         );
       }
+      if (pgbench) {
+        const tps = await pgbenchReads(pgbench, size, options.duration, SEED);
+        (out.postgresFloor.sizes[size] ||= { rounds: [] }).rounds.push(tps);
+        log(`scale read ${String(size).padStart(8)} ${'PostgreSQL alone (pgbench)'.padEnd(28)} ${tps.toFixed(0).padStart(6)} tx/s`);
+      }
     }
     for (const entry of Object.values(out.reads)) {
       if (entry.size !== size) continue;
@@ -164,6 +174,8 @@ async function runScale({ servers, services, options, log, guard, pidsOf }) {
       for (const k of ['rps', 'p50', 'p99', 'redisRoundTrips', 'sqlStatements', 'cpuUsPerRequest']) entry.median[k] = median(entry.rounds.map((r) => r[k]));
       entry.median.foreignCores = Math.max(...entry.rounds.map((r) => r.foreignCores ?? 0));
     }
+    const floor = out.postgresFloor?.sizes[size];
+    if (floor) floor.median = median(floor.rounds);
   }
 
   if (pgServers.length) out.prune = await runPrune({ server: pgServers[0], services, options, cookies, log, out, pidsOf });

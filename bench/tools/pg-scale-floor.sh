@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # PostgreSQL's own floor for the scale part: random primary-key reads among 1,000 rows and among
 # 1,000,000 rows of the TypeORM store's table layout, sent by pgbench (no Node, no library), in
-# alternating rounds. The ratio of the two is what PostgreSQL itself loses when the table grows,
-# which nest-session's TypeORM figures in the scale table cannot beat.
+# alternating rounds. The ratio of the two is what PostgreSQL itself loses, at full load, when the
+# table grows (the scale part of `npm run bench` measures the same on its own table: pg-floor.js).
 #
 #   bash bench/tools/pg-scale-floor.sh            # 3 rounds of 10 s each, 8 clients
 #   ROUNDS=5 SECONDS_PER_RUN=20 bash bench/tools/pg-scale-floor.sh
