@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { JsonValue, StoredData } from '../contract/json-value';
 import { DEFAULT_COOKIE_NAME, deriveKeys, safeEqual } from '../utils/crypto';
@@ -17,7 +17,7 @@ import { assertSafeKey, TaggedJsonCodec } from './tagged-json.codec';
  */
 export class SignedCookieCodec implements CookieCodec {
   readonly values: TaggedJsonCodec;
-  private readonly keys: Buffer[];
+  private readonly keys: KeyObject[];
 
   /** `cookieName` is bound into the key: a cookie signed for another name never verifies. */
   constructor(secrets: readonly string[], maxDepth = 32, cookieName: string = DEFAULT_COOKIE_NAME) {
@@ -63,7 +63,7 @@ export class SignedCookieCodec implements CookieCodec {
  */
 export class EncryptedCookieCodec implements CookieCodec {
   readonly values: TaggedJsonCodec;
-  private readonly keys: Buffer[];
+  private readonly keys: KeyObject[];
 
   /** `cookieName` is bound into the key: a cookie encrypted for another name never opens. */
   constructor(secrets: readonly string[], maxDepth = 32, cookieName: string = DEFAULT_COOKIE_NAME) {
@@ -105,7 +105,7 @@ export class EncryptedCookieCodec implements CookieCodec {
   }
 }
 
-function sign(key: Buffer, text: string): string {
+function sign(key: KeyObject, text: string): string {
   return createHmac('sha256', key).update(text).digest('base64url');
 }
 

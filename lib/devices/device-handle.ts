@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import { deriveKeys, safeEqual } from '../utils/crypto';
 
 /** A handle is an HMAC-SHA256, base64url: 43 characters. Anything else is refused unread. */
@@ -12,7 +12,7 @@ const HANDLE = /^[A-Za-z0-9_-]{43}$/;
  * of the user who asks.
  */
 export class DeviceHandles {
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
 
   constructor(secrets: readonly string[], cookieName: string) {
     this.key = deriveKeys(secrets.slice(0, 1), 'device-handle', cookieName)[0];

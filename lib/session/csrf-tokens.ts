@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { CSRF_KEY } from '../contract/session-keys';
 import type { CsrfFailure } from '../errors/csrf-rejected.error';
 import { deriveKeys } from '../utils/crypto';
@@ -44,7 +44,7 @@ const CLOCK_SKEW_SECONDS = 60;
  * read from a cookie-store cookie is not a token either. Every module secret verifies (rotation).
  */
 export class CsrfTokens {
-  private readonly keys: Buffer[];
+  private readonly keys: KeyObject[];
 
   constructor(
     secrets: readonly string[],
@@ -103,7 +103,7 @@ export class CsrfTokens {
     return null;
   }
 
-  private value(key: Buffer, secret: string, issued: Buffer): Buffer {
+  private value(key: KeyObject, secret: string, issued: Buffer): Buffer {
     return createHmac('sha256', key).update(secret).update(issued).digest();
   }
 }
