@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const config = require('./config');
+const { sqlSessionId } = require('./seeded-ids');
 
 const CLIENTS = 10;
 
@@ -31,7 +32,7 @@ function findPgbench() {
 function pgbenchReads(pgbench, size, seconds, seed) {
   const script = [
     `\\set i random(0, ${size - 1})`,
-    `SELECT data, created_at, touched_at FROM ${config.PG_TABLE} WHERE id = translate(rtrim(encode(sha256(convert_to('${seed}' || :i, 'UTF8')), 'base64'), '='), '+/', '-_') AND expires_at > ${Date.now()};`,
+    `SELECT data, created_at, touched_at FROM ${config.PG_TABLE} WHERE id = ${sqlSessionId(seed, ':i')} AND expires_at > ${Date.now()};`,
   ].join('\n');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nsbench-pgbench-')), 'read.sql');
   fs.writeFileSync(file, `${script}\n`);

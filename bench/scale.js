@@ -10,21 +10,13 @@
  * sessions at random, so the reads spread over the whole store.
  */
 const { spawn } = require('node:child_process');
-const { createHash } = require('node:crypto');
 const path = require('node:path');
 const config = require('./config');
 const { librarySource } = require('./stack');
 const { load, median, percentile, deleteBenchKeys, sleep } = require('./harness');
 const { sample, foreignCores } = require('./cpu');
 const { findPgbench, pgbenchReads, PGBENCH_CLIENTS } = require('./pg-floor');
-
-const SEED = 'nsbench';
-const sessionId = (i, seed = SEED) =>
-  createHash('sha256')
-    .update(seed + i)
-    .digest('base64url');
-/** The same id, computed by PostgreSQL (base64 of 32 bytes is 44 characters with one '='). */
-const sqlSessionId = (seed) => `translate(rtrim(encode(sha256(convert_to('${seed}' || i, 'UTF8')), 'base64'), '='), '+/', '-_')`;
+const { SEED, sessionId, sqlSessionId } = require('./seeded-ids');
 
 function signer() {
   // Internal module of the installed library: the bench forges the cookies a browser would hold.
@@ -84,7 +76,7 @@ async function seedRedis(from, to, now) {
 async function seedPostgres(dataSource, from, to, { seed = SEED, createdAt, touchedAt, expiresAt }) {
   await dataSource.query(
     `INSERT INTO ${config.PG_TABLE} (id, data, created_at, touched_at, expires_at, user_id)
-     SELECT ${sqlSessionId(seed)}, '{"n":1}', $1::bigint, $2::bigint, $3::bigint, NULL FROM generate_series($4::int, $5::int) AS i`,
+     SELECT ${sqlSessionId(seed, 'i')}, '{"n":1}', $1::bigint, $2::bigint, $3::bigint, NULL FROM generate_series($4::int, $5::int) AS i`,
     [createdAt, touchedAt, expiresAt, from, to - 1],
   );
 }
@@ -265,4 +257,4 @@ async function runPrune({ server, services, options, cookies, log, out, pidsOf }
   return result;
 }
 
-module.exports = { runScale, sessionId };
+module.exports = { runScale };

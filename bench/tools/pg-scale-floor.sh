@@ -14,8 +14,11 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 CLIENTS=${CLIENTS:-8}
 PGBENCH=${PGBENCH:-$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -1)}
 psql_() { psql -h 127.0.0.1 -U postgres test -q -v ON_ERROR_STOP=1 "$@"; }
-# The bench's session ids: base64url of SHA-256('nsbench' || i), as bench/scale.js seeds them.
-ID="translate(rtrim(encode(sha256(convert_to('nsbench' || i, 'UTF8')), 'base64'), '='), '+/', '-_')"
+# The bench's session ids as SQL of a counter, from the module the scale part seeds with.
+BENCH_DIR=$(cd "$(dirname "$0")/.." && pwd)
+sql_id() { node -e "process.stdout.write(require('$BENCH_DIR/seeded-ids.js').sqlSessionId('nsbench', process.argv[1]))" "$1"; }
+ID=$(sql_id i)
+PICKED_ID=$(sql_id :i)
 work=$(mktemp -d)
 cleanup() { psql_ -c 'DROP TABLE IF EXISTS nsfloor_1000, nsfloor_1000000' >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -31,7 +34,7 @@ for size in 1000 1000000; do
   # the statement at both sizes alike.
   cat >"$work/$size.sql" <<SQL
 \set i random(0, $((size - 1)))
-SELECT data, created_at, touched_at FROM $table WHERE id = translate(rtrim(encode(sha256(convert_to('nsbench' || :i, 'UTF8')), 'base64'), '='), '+/', '-_') AND expires_at > 5;
+SELECT data, created_at, touched_at FROM $table WHERE id = ${PICKED_ID} AND expires_at > 5;
 SQL
 done
 echo "table + indexes at 1,000,000 rows: $(psql_ -Atc "SELECT pg_size_pretty(pg_total_relation_size('nsfloor_1000000'))"); shared_buffers $(psql_ -Atc 'SHOW shared_buffers')"

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, Subscriber } from 'rxjs';
 import { RequestSession } from '../session/request-session';
 import type { SessionInterface } from '../session/session-interface';
 import type * as http from '../utils/http';
@@ -25,50 +25,57 @@ export function sessionCycle<T>(source: Observable<T>, context: CycleContext, be
   return new Observable<T>((subscriber) => {
     const cycle = new Cycle(subscriber, context);
     if (!before) return source.subscribe(cycle);
-    let inner: { unsubscribe(): void } | undefined;
-    let closed = false;
     before.then(
       () => {
-        if (!closed) inner = source.subscribe(cycle);
+        // Unsubscribed meanwhile (the client went away): the handler never runs.
+        if (!cycle.closed) source.subscribe(cycle);
       },
       (error: unknown) => subscriber.error(error),
     );
-    return () => {
-      closed = true;
-      inner?.unsubscribe();
-    };
+    return cycle;
   });
 }
 
-class Cycle<T> {
+/**
+ * The subscriber between the handler and Nest. A `Subscriber` of rxjs's own, as its operators
+ * use: handed to `subscribe()` as it is, where a plain observer would be wrapped in two more
+ * objects on every request, the unused routes' included. Unsubscribed with Nest's subscriber.
+ */
+class Cycle<T> extends Subscriber<T> {
   /** Commits and deliveries still in flight, in order. */
   private pending?: Promise<void>;
   private emitted = false;
   private failed = false;
 
   constructor(
-    private readonly subscriber: Subscriber<T>,
+    /** Nest's subscriber, kept here: rxjs drops `destination` when this one is unsubscribed. */
+    private readonly out: Subscriber<T>,
     private readonly context: CycleContext,
-  ) {}
+  ) {
+    // rxjs 7 (the peer range) marks the constructor as internal to steer apps to operators; its
+    // own operators are built on it, and test/unit/session-cycle.spec.ts pins what this relies on.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    super(out);
+  }
 
-  next(value: T): void {
+  protected override _next(value: T): void {
     this.emitted = true;
-    this.afterCommit(() => this.subscriber.next(value), true);
+    this.afterCommit(() => this.out.next(value), true);
   }
 
-  complete(): void {
+  protected override _complete(): void {
     // A value already triggered the commit; a handler that emitted nothing commits here.
-    this.afterCommit(() => this.subscriber.complete(), !this.emitted);
+    this.afterCommit(() => this.out.complete(), !this.emitted);
   }
 
-  error(error: unknown): void {
+  protected override _error(error: unknown): void {
     const state = this.openState();
     if (!state) {
-      this.subscriber.error(error);
+      this.out.error(error);
       return;
     }
     const release = () => {
-      this.subscriber.error(error);
+      this.out.error(error);
     };
     this.pending = (this.pending ?? Promise.resolve())
       .then(() => state.commit())
@@ -90,7 +97,7 @@ class Cycle<T> {
       (error: unknown) => {
         if (this.failed) return;
         this.failed = true;
-        this.subscriber.error(error);
+        this.out.error(error);
       },
     );
   }

@@ -35,9 +35,10 @@ export class SessionInterceptor implements NestInterceptor {
   }
 
   private http(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const http = context.switchToHttp();
-    const request = http.getRequest();
-    const response = http.getResponse();
+    // What switchToHttp() returns, without the three closures it makes on every call: Nest passes
+    // an HTTP handler's context the platform's request and response as its first two arguments.
+    const request = context.getArgByIndex(0);
+    const response = context.getArgByIndex(1);
     const cycle = { sessions: this.sessions, request, response, logger: this.logger };
     const plan = this.planOf(context);
     if (plan.nestSession && request.session === undefined) throw new SessionContextError(NEST_SESSION_HINT);

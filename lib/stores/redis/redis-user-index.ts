@@ -40,6 +40,9 @@ interface UserIndexSlot {
  * entry written by the other layout lists its session until it expires.
  */
 export class RedisUserIndex {
+  /** The slot computed last, and whose it is (see {@link slot}). */
+  private last?: UserIndexSlot & { readonly user: string };
+
   constructor(
     private readonly prefix: string,
     private readonly layout: RedisMetadataLayout,
@@ -107,10 +110,16 @@ export class RedisUserIndex {
     return { key: bucket, member: tag + id };
   }
 
-  /** The user's bucket and tag: independent bits of one SHA-256 of the id. */
+  /**
+   * The user's bucket and tag: independent bits of one SHA-256 of the id. The last one is kept: a
+   * lookup asks for the same user's slot again when it prunes what it found.
+   */
   private slot(user: string): UserIndexSlot {
+    if (this.last?.user === user) return this.last;
     const digest = createHash('sha256').update(user).digest();
-    return { bucket: `${this.prefix}users:{${digest.readUInt32BE(8) % USER_INDEX_BUCKETS}}`, tag: digest.subarray(0, 8).toString('base64url').slice(0, TAG_LENGTH) };
+    const bucket = `${this.prefix}users:{${digest.readUInt32BE(8) % USER_INDEX_BUCKETS}}`;
+    this.last = { user, bucket, tag: digest.subarray(0, 8).toString('base64url').slice(0, TAG_LENGTH) };
+    return this.last;
   }
 
   /** 0.1's per-user key. Escapes `%`, `{` and `}` (one-to-one), so a user id cannot pick its own hash slot. */
