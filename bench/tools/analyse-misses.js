@@ -60,6 +60,8 @@ async function main() {
   const report = JSON.parse(fs.readFileSync(file, 'utf8'));
   const misses = targetChecks(report).filter((k) => !k.ok);
   fs.mkdirSync(out, { recursive: true });
+  // The summaries of an earlier run's misses would read as this run's: the folder holds this run's only.
+  for (const name of fs.readdirSync(out)) if (name.endsWith('.txt')) fs.rmSync(path.join(out, name));
   const lines = [
     `# Where the time goes: missed targets on NestJS ${report.machine.serverNest ?? report.machine.nest} + Node ${String(report.machine.serverNode ?? report.machine.node).replace(/^v/, '')}`,
     '',
