@@ -21,12 +21,11 @@
  *   with one session per user and once with three.
  * Each side uses its library's default key prefix (`session:`, `sess:`).
  */
-const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const http = require('node:http');
-const net = require('node:net');
 const path = require('node:path');
 const config = require('./config');
+const { startPrivateRedis } = require('./private-redis');
 const { stack, stackRequire, installedVersion, librarySource } = require('./stack');
 
 const SESSIONS = Number(process.env.BENCH_MEMORY_SESSIONS || 20000);
@@ -49,48 +48,6 @@ const sessionData = (i, perUser) => ({
   ],
   token: createHash('sha256').update(`token${i}`).digest('hex').slice(0, 32),
 });
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server of our own: no RDB, no AOF, stopped by `stop()`. */
-async function startRedis() {
-  const { Redis } = stackRequire('ioredis');
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...REDIS_ARGS], { stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let client;
-  for (let attempt = 0; !client; attempt++) {
-    const candidate = new Redis({ port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    candidate.on('error', () => undefined);
-    try {
-      await candidate.connect();
-      client = candidate;
-    } catch (error) {
-      candidate.disconnect();
-      if (attempt > 100 || child.exitCode !== null) {
-        child.kill();
-        throw new Error(`redis-server on port ${port} did not start: ${error.message}`, { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1];
-  const stop = async () => {
-    client.disconnect();
-    child.kill('SIGTERM');
-    await exited;
-  };
-  return { port, client, version, stop };
-}
 
 /** Runs `op(i)` for i in [0, n), `IN_FLIGHT` at a time. */
 async function forEachSession(n, op) {
@@ -239,7 +196,7 @@ async function measureContender(redis, contender, n, log) {
 
 /** The memory part: every contender on one private redis-server. Returns what results.json keeps. */
 async function runMemory({ log = console.log, sessions = SESSIONS } = {}) {
-  const redis = await startRedis();
+  const redis = await startPrivateRedis(REDIS_ARGS);
   const started = Date.now();
   try {
     const results = {};
