@@ -33,10 +33,10 @@ const CALLS = Number(callsArg);
 const IN_FLIGHT = 50;
 const TTL = 86_400_000;
 
-/** The save's four commands without its logic (ARGV as the save's: deadline, header, user, indexed user, field, value). */
+/** The save's four commands without its logic (ARGV as the save's: deadline, create, createdAt, touchedAt, ttl, now, mode, indexed until, pairs, user, indexed user, field, value). */
 const FOUR_COMMANDS = `redis.call('time')
 redis.call('hmget', KEYS[1], ${[META, LEGACY_META].flatMap((m) => [m.createdAt, m.userId, m.indexedUntil, m.touchedAt].map((f) => `'${f}'`)).join(', ')})
-redis.call('hset', KEYS[1], '${META.touchedAt}', ARGV[1], ARGV[5], ARGV[6])
+redis.call('hset', KEYS[1], '${META.touchedAt}', ARGV[4], ARGV[12], ARGV[13])
 redis.call('pexpire', KEYS[1], ${TTL})
 return 1`;
 
@@ -67,7 +67,7 @@ async function main() {
     const [floorSha, commandsSha] = await Promise.all([client.script('load', 'return 1'), client.script('load', FOUR_COMMANDS)]);
     const scriptArgs = (id, n) => {
       const at = Date.now();
-      return [1, `session:{${id}}`, at + 5000, `0 ${now} ${at} ${TTL} ${at} keep 0 1`, '', '', 'data:n', String(n)];
+      return [1, `session:{${id}}`, at + 5000, 0, now, at, TTL, at, 'keep', 0, 1, '', '', 'data:n', String(n)];
     };
 
     const ops = {

@@ -59,6 +59,30 @@ describeWith(['redis'])('redis store: what Redis holds', () => {
     expect(await h.raw.pttl(key)).toBeGreaterThan(88000);
   });
 
+  it("saves an owned session's changed keys and touchedAt, and its owner fields only when the index horizon moves", async () => {
+    const id = newId();
+    const user = `u-${newId().slice(0, 8)}`;
+    const key = `${h.prefix}{${id}}`;
+    await h.store.save(id, write({ uid: user }, { create: true, createdAt: 1000, touchedAt: 2000, userId: user, ttl: 60_000 }));
+    const login = await h.raw.hgetall(key);
+    expect(login).toMatchObject({ c: '1000', t: '2000', u: user, 'data:uid': JSON.stringify(user) });
+    const { key: bucket, member } = userIndexEntry(h.prefix, user, id);
+    expect(Number(login.h)).toBe(Number(await h.raw.zscore(bucket, member)));
+
+    // The owner stays and the horizon covers the new expiry: the owner fields are left as they are.
+    expect(await h.store.save(id, write({ n: 1 }, { createdAt: 1000, touchedAt: 3000, ttl: 60_000 }))).toBe('saved');
+    expect(await h.raw.hgetall(key)).toEqual({ ...login, t: '3000', 'data:n': '1' });
+
+    // A longer lifetime outlives the index entry: the entry is extended first, and the record gets its new horizon.
+    expect(await h.store.save(id, write({ n: 2 }, { createdAt: 1000, touchedAt: 4000, ttl: 600_000 }))).toBe('saved');
+    const extended = await h.raw.hgetall(key);
+    expect(Number(extended.h)).toBeGreaterThan(Date.now() + 600_000);
+    expect(Number(extended.h)).toBe(Number(await h.raw.zscore(bucket, member)));
+    expect(extended).toEqual({ ...login, t: '4000', 'data:n': '2', h: extended.h });
+    expect(await h.raw.pttl(key)).toBeGreaterThan(590_000);
+    expect(await h.store.findByUser(user)).toEqual([id]);
+  });
+
   it('indexes a user in a shared bucket <prefix>users:{<n>}: one entry, the tag then the id, of at most 64 bytes', async () => {
     const id = newId();
     const user = `a{b}%c-${newId().slice(0, 6)}`;

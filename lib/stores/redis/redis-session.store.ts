@@ -16,8 +16,8 @@ import { runScript } from './run-script';
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
 
-/** Slots of the save script's ARGV that change between rounds (0 is the deadline). */
-const SAVE_ARG = { header: 1, indexedUser: 3 } as const;
+/** Slots of the save script's ARGV (see SAVE) that are filled in after the rest or change between rounds (0 is the deadline). */
+const SAVE_ARG = { now: 5, indexedUntil: 7, pairs: 8, indexedUser: 10 } as const;
 
 /** Retries of a save or touch that found its owner's index entry too short (normally one). */
 const MAX_INDEX_ROUNDS = 3;
@@ -86,8 +86,9 @@ export class RedisSessionStore extends BaseSessionStore {
     const deadline = typeof pending === 'number' ? pending : await pending;
     const unset = write.unset.length > 0 ? [...new Set(write.unset)] : write.unset;
     const mode = write.userId === undefined ? 'keep' : write.userId === null ? 'clear' : 'set';
-    // The script's ARGV (see SAVE), built once: the header and the indexed user change between rounds.
-    const args: (string | number)[] = [deadline, '', write.userId ?? '', ''];
+    // The script's ARGV (see SAVE), built once: now, the index horizon and the indexed user change between rounds.
+    // PEXPIRE takes whole milliseconds: a fractional ttl from a direct caller is rounded up, as the module rounds `lifetime`.
+    const args: (string | number)[] = [deadline, write.create ? 1 : 0, write.createdAt, write.touchedAt, Math.ceil(write.ttl), 0, mode, 0, 0, write.userId ?? '', ''];
     let pairs = 0;
     for (const name of Object.keys(write.set)) {
       // As in the memory store, a key both set and unset ends up unset.
@@ -96,17 +97,15 @@ export class RedisSessionStore extends BaseSessionStore {
       pairs++;
     }
     for (const name of unset) args.push(DATA_PREFIX + name);
-    // PEXPIRE takes whole milliseconds: a fractional ttl from a direct caller is rounded up, as the module rounds `lifetime`.
-    const head = `${write.create ? 1 : 0} ${write.createdAt} ${write.touchedAt} ${Math.ceil(write.ttl)}`;
-    let indexedUntil = 0;
+    args[SAVE_ARG.pairs] = pairs;
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
-      args[SAVE_ARG.header] = `${head} ${Date.now()} ${mode} ${indexedUntil} ${pairs}`;
+      args[SAVE_ARG.now] = Date.now();
       // The second value: on 'extend' the owner to index first, otherwise the owner before this save.
       const [outcome, previous] = (await this.run(this.scripts.save, key, args)) as SaveReply;
       if (outcome === 'extend') {
         const indexed = await this.index(previous as string, id, write.ttl);
         args[SAVE_ARG.indexedUser] = indexed.user;
-        indexedUntil = indexed.until;
+        args[SAVE_ARG.indexedUntil] = indexed.until;
         continue;
       }
       const owner = outcome === 'saved' && mode === 'keep' ? previous : outcome === 'saved' ? write.userId : null;
