@@ -98,6 +98,13 @@ export class RedisSessionStore extends BaseSessionStore {
     }
     for (const name of unset) args.push(DATA_PREFIX + name);
     args[SAVE_ARG.pairs] = pairs;
+    // A new record given an owner (a login) has no index entry yet: index it first, rather than
+    // send the script only to hear 'extend' back.
+    if (write.create && mode === 'set') {
+      const indexed = await this.index(write.userId as string, id, write.ttl);
+      args[SAVE_ARG.indexedUser] = indexed.user;
+      args[SAVE_ARG.indexedUntil] = indexed.until;
+    }
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
       args[SAVE_ARG.now] = Date.now();
       // The second value: on 'extend' the owner to index first, otherwise the owner before this save.
