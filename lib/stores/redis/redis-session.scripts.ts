@@ -49,8 +49,8 @@ local create, created_at, touched_at, ttl, mode = ARGV[2], ARGV[3], ARGV[4], ARG
 local nset = tonumber(ARGV[9])
 local pairs_from = 12
 local unset_from = pairs_from + 2 * nset
-local exists = meta.created or redis.call('exists', key) == 1
-if not exists and create ~= '1' then return {'missing'} end
+-- A creation needs no existence check (its id is new); a record without a creation time is rare.
+if not meta.created and create ~= '1' and redis.call('exists', key) == 0 then return {'missing'} end
 local stored = meta.stored
 
 -- Decided before any write, so that an 'extend' answer leaves the record untouched.
