@@ -98,21 +98,19 @@ export class RedisSessionStore extends BaseSessionStore {
     }
     for (const name of unset) args.push(DATA_PREFIX + name);
     args[SAVE_ARG.pairs] = pairs;
-    // A new record given an owner (a login) has no index entry yet: index it first, rather than
-    // send the script only to hear 'extend' back.
-    if (write.create && mode === 'set') {
-      const indexed = await this.index(write.userId as string, id, write.ttl);
-      args[SAVE_ARG.indexedUser] = indexed.user;
-      args[SAVE_ARG.indexedUntil] = indexed.until;
-    }
+    // The owner to index before the next script call: at once for a new record given an owner (a
+    // login), which has no index entry yet; otherwise only when the script answers 'extend'.
+    let indexFirst = write.create && mode === 'set' ? (write.userId as string) : undefined;
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
+      if (indexFirst !== undefined) {
+        args[SAVE_ARG.indexedUser] = indexFirst;
+        args[SAVE_ARG.indexedUntil] = await this.users.add(indexFirst, id, write.ttl);
+      }
       args[SAVE_ARG.now] = Date.now();
       // The second value: on 'extend' the owner to index first, otherwise the owner before this save.
       const [outcome, previous] = (await this.run(this.scripts.save, key, args)) as SaveReply;
       if (outcome === 'extend') {
-        const indexed = await this.index(previous as string, id, write.ttl);
-        args[SAVE_ARG.indexedUser] = indexed.user;
-        args[SAVE_ARG.indexedUntil] = indexed.until;
+        indexFirst = previous as string;
         continue;
       }
       const owner = outcome === 'saved' && mode === 'keep' ? previous : outcome === 'saved' ? write.userId : null;
@@ -130,7 +128,7 @@ export class RedisSessionStore extends BaseSessionStore {
     for (let round = 0; round < MAX_INDEX_ROUNDS; round++) {
       const reply = await this.run(this.scripts.touch, key, [deadline, touchedAt, Math.ceil(ttl), Date.now(), indexed.user, indexed.until]);
       if (typeof reply !== 'string') return reply === 1;
-      indexed = await this.index(reply, id, ttl);
+      indexed = { user: reply, until: await this.users.add(reply, id, ttl) };
     }
     throw new SessionStoreConflictError('RedisSessionStore could not index a session whose owner kept changing');
   }
@@ -171,10 +169,6 @@ export class RedisSessionStore extends BaseSessionStore {
   /** `<prefix>{<id>}`: the braces pin the hash slot to the id alone, whatever the prefix. */
   private sessionKey(id: string): string {
     return `${this.prefix}{${checkSessionId(id, 'RedisSessionStore')}}`;
-  }
-
-  private async index(user: string, id: string, ttl: number): Promise<Indexed> {
-    return { user, until: await this.users.add(user, id, ttl) };
   }
 
   /** The call's deadline in Redis's clock: now plus the timeout (see {@link RedisClock}). */
