@@ -16,7 +16,7 @@ import { runScript } from './run-script';
 
 type SaveReply = [outcome: SaveOutcome | 'extend', user?: string | null];
 
-/** Slots of the save script's ARGV (see SAVE) that are filled in after the rest or change between rounds (0 is the deadline). */
+/** Slots of the save script's ARGV (see `save` in redis-session.scripts.ts) that are filled in after the rest or change between rounds (0 is the deadline). */
 const SAVE_ARG = { now: 5, indexedUntil: 7, pairs: 8, indexedUser: 10 } as const;
 
 /** Retries of a save or touch that found its owner's index entry too short (normally one). */
@@ -86,7 +86,7 @@ export class RedisSessionStore extends BaseSessionStore {
     const deadline = typeof pending === 'number' ? pending : await pending;
     const unset = write.unset.length > 0 ? [...new Set(write.unset)] : write.unset;
     const mode = write.userId === undefined ? 'keep' : write.userId === null ? 'clear' : 'set';
-    // The script's ARGV (see SAVE), built once: now, the index horizon and the indexed user change between rounds.
+    // The script's ARGV (see `save` in redis-session.scripts.ts), built once: now, the index horizon and the indexed user change between rounds.
     // PEXPIRE takes whole milliseconds: a fractional ttl from a direct caller is rounded up, as the module rounds `lifetime`.
     const args: (string | number)[] = [deadline, write.create ? 1 : 0, write.createdAt, write.touchedAt, Math.ceil(write.ttl), 0, mode, 0, 0, write.userId ?? '', ''];
     let pairs = 0;
