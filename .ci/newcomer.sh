@@ -56,6 +56,19 @@ stop
 trap - EXIT
 
 if [ "$run_tests" = "--test" ]; then
-  npm test
+  # The output is also kept, so that a red run can repeat which tests failed at its very end
+  # (.ci/run prints $NEST_SESSION_CI_FAILURES last), where a reader of a long log looks first.
+  status=0
+  npm test 2>&1 | tee "$work/test.log" || status=$?
+  if [ "$status" != 0 ]; then
+    if [ -n "${NEST_SESSION_CI_FAILURES:-}" ]; then
+      {
+        echo "-- $(node --version), npm $(npm --version): npm test exited $status; failed:"
+        grep -aE '^ *(FAIL|×) ' "$work/test.log" | sed 's/\x1b\[[0-9;]*m//g' | sort -u | head -n 40
+        grep -aE '^(AssertionError|Error|TypeError)[: ]' "$work/test.log" | head -n 10
+      } >>"$NEST_SESSION_CI_FAILURES"
+    fi
+    exit "$status"
+  fi
 fi
 rm -rf "$work"
