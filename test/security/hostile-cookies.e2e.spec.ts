@@ -67,9 +67,7 @@ for (const target of HOSTILE_TARGETS) {
         await cleanup();
       });
 
-      // A budget for the corpus, not a speed check: 10,000 requests take 5-11 s here, and up to 19 s
-      // with the other core busy; the default 30 s left too little room on a loaded CI host.
-      it(`answers ${CORPUS_SIZE} hostile requests with a normal response and a fresh session`, { timeout: Math.max(30_000, CORPUS_SIZE * 12) }, async () => {
+      it(`answers ${CORPUS_SIZE} hostile requests with a normal response and a fresh session`, async () => {
         const issued: string[] = [];
         for (let i = 0; i < 5; i++) issued.push(cookieOf(await sendRaw(port, rawGet('/write', []))) as string);
         expect(issued.every(Boolean)).toBe(true);
