@@ -91,8 +91,9 @@ export class PgPreparedStatements {
 /**
  * Runs `text` as the prepared statement `name`. Through a `Query` of the client's own class where
  * it has one: pg 8.23 copies a query *config* object with `Object.getOwnPropertyDescriptors` on
- * every call (about 2 µs, two statements per write), and takes a `Query` as it is. The name is set
- * after construction because the constructor takes it only inside such a config.
+ * every call, and takes a `Query` as it is (measured: 6 µs of app CPU less a read, 12 less a save;
+ * docs/stores/typeorm.md). The name is set after construction because the constructor takes it
+ * only inside such a config. pg's pull request #3743 drops the copy, unreleased as of pg 8.23.1.
  */
 function named(client: PgClientLike, name: string, text: string, values: unknown[]): Promise<PgResult> {
   const Query = client.constructor.Query;
